@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Gunyah reference stack: the two commands are
+#   make run    bootstrap, build, boot the stack in QEMU to a shell
+#   make check  every test; ends with "N passed, N failed, N skipped"
+#
+# (The kernel's own build reads ./Kbuild, not this file, for
+#  make -C <kernel> M=$PWD.)
+
+BUILD   := $(CURDIR)/build
+KOBJ    := $(BUILD)/kernel
+IMAGE   := $(KOBJ)/arch/arm64/boot/Image
+STUB    := $(BUILD)/hyp-stub
+SMP     ?= 2
+MEM     ?= 1G
+CPU     ?= cortex-a72
+
+.PHONY: all bootstrap kernel stub image initramfs run check unit module kunit clean distclean
+
+all: image initramfs
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+kernel: bootstrap
+	@scripts/kernel.sh build
+
+stub:
+	@$(MAKE) -s -C hyp-stub O=$(STUB)
+
+image: kernel
+	@$(MAKE) -s -C hyp-stub O=$(STUB) LINUX_IMAGE=$(IMAGE) image
+
+initramfs: kernel
+	@scripts/initramfs.sh
+
+run: all
+	@echo "==> booting: $$(scripts/qemu.sh --print --smp $(SMP) --mem $(MEM) --cpu $(CPU))"
+	@echo "==> leave QEMU with Ctrl-A X"
+	@scripts/qemu.sh --smp $(SMP) --mem $(MEM) --cpu $(CPU)
+
+check:
+	@scripts/check.sh
+
+# hyp-stub host-side unit tests only
+unit:
+	@$(MAKE) -s -C hyp-stub O=$(STUB) test
+
+# The driver as out-of-tree modules against the prepared kernel.
+module: kernel
+	@$(MAKE) -C $(KOBJ) M=$(CURDIR) CONFIG_GUNYAH=m CONFIG_GUNYAH_KUNIT_TEST=m \
+		KBUILD_MODPOST_WARN=1 modules
+
+# The KUnit suites through the kernel's own kunit.py (separate build dir).
+kunit: kernel
+	@cd $(BUILD)/linux && ./tools/testing/kunit/kunit.py run --arch=arm64 \
+		--cross_compile=aarch64-linux-gnu- --build_dir=$(BUILD)/kunit \
+		--kunitconfig=drivers/virt/gunyah
+
+clean:
+	@$(MAKE) -s -C hyp-stub O=$(STUB) clean 2>/dev/null || true
+	@rm -rf $(BUILD)/initramfs* $(BUILD)/oot $(BUILD)/selftests $(BUILD)/logs
+	@find . -path ./build -prune -o \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \
+		-o -name '*.mod' -o -name '*.mod.c' -o -name '*.order' -o -name Module.symvers \) \
+		-print | xargs rm -f
+
+distclean:
+	rm -rf $(BUILD)

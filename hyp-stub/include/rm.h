@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The Resource Manager as seen from the hypercall layer.
+ *
+ * The RM lives inside the stub. The host reaches it only through its two
+ * message queues: TX (host -> RM, host calls msgq_send) and RX (RM -> host,
+ * host calls msgq_recv). The RM consumes TX messages synchronously inside
+ * msgq_send and queues replies on RX; when RX is full it stops consuming TX
+ * (back-pressure) and resumes when the host drains RX.
+ *
+ * Locking: the RM is single-threaded. The hypercall layer serialises every
+ * call below with one lock; the RM never takes locks itself.
+ */
+#ifndef HYP_RM_H
+#define HYP_RM_H
+
+#include "types.h"
+
+#define RM_MSGQ_MSG_SIZE	240	/* bytes per message-queue message */
+#define RM_MSGQ_DEPTH		8	/* messages per host queue */
+
+/* Interrupts the RM raises to the host (edge: raised on the transition). */
+enum rm_host_irq {
+	RM_HOST_IRQ_TX_NOT_FULL,	/* host TX queue went from full to not full */
+	RM_HOST_IRQ_RX_NOT_EMPTY,	/* host RX queue went from empty to not empty */
+};
+
+/* Reset all RM state (VMIDs, queues). Called once at boot. */
+void rm_init(void);
+
+/*
+ * Host msgq_send on its TX queue. @msg points to a stub-owned copy of the
+ * host's buffer. Returns a GH_ERROR_* code (0 on success, GH_ERROR_ARG_SIZE for
+ * size > 240, GH_ERROR_MSGQUEUE_FULL when the queue is full); *not_full
+ * is the queue state after the call.
+ */
+int rm_host_msgq_send(const void *msg, size_t size, bool push, bool *not_full);
+
+/*
+ * Host msgq_recv on its RX queue. @buf is a stub-owned buffer of @buf_size
+ * bytes that the caller copies out to the host afterwards. Returns a
+ * GH_ERROR_* code (GH_ERROR_MSGQUEUE_EMPTY when empty, GH_ERROR_ARG_SIZE when
+ * the message does not fit; the message then stays queued); on success *size
+ * is the message length and *not_empty the queue state after the call.
+ */
+int rm_host_msgq_recv(void *buf, size_t buf_size, size_t *size, bool *not_empty);
+
+/* Host msgq_flush: drop every message queued on the host's TX (tx=true) or RX queue. */
+int rm_host_msgq_flush(bool tx);
+
+/* Provided by the platform (arch code, or the unit-test harness). */
+void plat_raise_host_irq(enum rm_host_irq irq);
+
+#endif

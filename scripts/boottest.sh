@@ -1,0 +1,103 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot test: boot the whole stack in QEMU in several machine shapes, run the
+# in-kernel KUnit suites, the init's boot checks and the kselftests, and judge
+# the console log. Prints one "<suite>: N passed, N failed, N skipped" line per
+# suite; exits non-zero on any failure.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+LOGS=$BUILD/logs
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-600}
+mkdir -p "$LOGS"
+
+# Anything the debug kernel reports fails the run.
+BAD_LOG='BUG:|WARNING:|KASAN|Oops|Call trace:|Kernel panic|Unable to handle|Internal error|possible recursive locking|circular locking|inconsistent lock state|hyp-stub: (panic|PANIC|fatal)|Hung task|soft lockup'
+
+total_pass=0 total_fail=0 total_skip=0
+suite_result() { # name pass fail skip
+	echo "$1: $2 passed, $3 failed, $4 skipped"
+	total_pass=$((total_pass + $2))
+	total_fail=$((total_fail + $3))
+	total_skip=$((total_skip + $4))
+}
+
+boot() { # name smp mem cpu kunit(0/1)
+	local name=$1 smp=$2 mem=$3 cpu=$4 kunit=$5 log="$LOGS/boot-$1.log"
+	local pass=0 fail=0 append=""
+	[ "$kunit" = 1 ] || append="kunit.enable=0"
+	log "boot test $name: $smp CPUs, $mem, -cpu $cpu (log: $log)"
+	timeout --foreground "$BOOT_TIMEOUT" "$ROOT/scripts/qemu.sh" --smp "$smp" \
+		--mem "$mem" --cpu "$cpu" --mode check --append "$append" \
+		</dev/null >"$log" 2>&1
+	local rc=$?
+	tr -d '\r' <"$log" >"$log.txt"
+	log="$log.txt"
+
+	check() { # description, command...
+		local what=$1
+		shift
+		if "$@" >/dev/null 2>&1; then
+			pass=$((pass + 1))
+		else
+			fail=$((fail + 1))
+			echo "  FAIL [$name]: $what"
+		fi
+	}
+	check "QEMU exited normally (rc $rc)" test "$rc" = 0
+	check "stub banner" grep -q '^hyp-stub: Gunyah EL2 hypervisor stub' "$log"
+	check "Linux at EL1 on every CPU" grep -q 'CPU: All CPU(s) started at EL1' "$log"
+	check "all $smp CPUs brought up" grep -q "smp: Brought up 1 node, $smp CPUs" "$log"
+	check "Gunyah detected (API version 1)" grep -q 'Gunyah hypervisor detected, API version 1' "$log"
+	check "resource manager probed (host VMID 3)" grep -q 'Gunyah resource manager probed, host VMID 3' "$log"
+	check "init reached the end of the tests" grep -q '^=== boot-test: done' "$log"
+	check "no kernel or stub error reports" bash -c "! grep -E '$BAD_LOG' '$log'"
+	if grep -E "$BAD_LOG" "$log" | head -5 | sed 's/^/  | /' | grep .; then :; fi
+	suite_result "boot-$name" $pass $fail 0
+
+	# Init's own TAP checks (hotplug, DT, /dev/gunyah).
+	local line
+	line=$(grep -m1 '^=== boot-test: boot checks:' "$log")
+	if [ -n "$line" ]; then
+		set -- $(echo "$line" | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed/\1 \2/')
+		grep '^not ok' "$log" | sed "s/^/  [$name] /"
+		suite_result "init-checks-$name" "$1" "$2" 0
+	else
+		suite_result "init-checks-$name" 0 1 0
+	fi
+
+	# kselftests: kselftest_harness totals after our marker.
+	awk '/^=== kselftest: /{on=1} on && /^# Totals: /' "$log" >"$log.kselftest"
+	if [ -s "$log.kselftest" ]; then
+		while read -r _ _ p f _ _ s e; do
+			p=${p#pass:} f=${f#fail:} s=${s#skip:} e=${e#error:}
+			suite_result "kselftest-$name" "$p" $((f + e)) "$s"
+		done <"$log.kselftest"
+		awk '/^=== kselftest: /{on=1} on && /^not ok/' "$log" | sed "s/^/  [$name] /"
+	else
+		suite_result "kselftest-$name" 0 1 0
+	fi
+
+	# KUnit: per-suite totals printed before init starts.
+	if [ "$kunit" = 1 ]; then
+		awk '/=== boot-test: init started/{exit} /# Totals: pass:/' "$log" |
+			sed -E 's/.*pass:([0-9]+) fail:([0-9]+) skip:([0-9]+).*/\1 \2 \3/' >"$log.kunit"
+		grep -E '^\s*not ok' "$log" | awk '/=== boot-test: init started/{exit} 1' |
+			sed "s/^/  [kunit] /" | head -20
+		if [ -s "$log.kunit" ]; then
+			local kp=0 kf=0 ks=0 p f s
+			while read -r p f s; do
+				kp=$((kp + p)) kf=$((kf + f)) ks=$((ks + s))
+			done <"$log.kunit"
+			suite_result "kunit" $kp $kf $ks
+		else
+			suite_result "kunit" 0 1 0
+		fi
+	fi
+}
+
+boot smp2-1G 2 1G cortex-a72 1
+boot smp4-4G 4 4G cortex-a72 0
+echo "== boot tests total: $total_pass passed, $total_fail failed, $total_skip skipped"
+[ $total_fail = 0 ]

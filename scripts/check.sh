@@ -1,0 +1,106 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every test of the project. Each step prints lines of the form
+#   <suite>: N passed, N failed[, N skipped]
+# which are summed into the final line. Exits non-zero on any failure.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+OUT=$BUILD/check.out
+mkdir -p "$BUILD"
+: >"$OUT"
+
+# Project kernel sources: the subject of checkpatch, sparse, W=1, kernel-doc.
+KFILES=$(cd "$ROOT" && ls arch/arm64/gunyah/*.[ch] drivers/virt/gunyah/*.[ch] \
+	include/linux/gunyah*.h include/uapi/linux/gunyah.h 2>/dev/null)
+SELFTEST_FILES=$(cd "$ROOT" && ls tools/testing/selftests/gunyah/*.[ch] 2>/dev/null)
+
+step_failed=0
+run() { # description, command...: a step; a failure it did not report itself counts as one
+	local what=$1 tmp=$BUILD/check.step
+	shift
+	if ! "$@" 2>&1 | tee "$tmp"; then
+		cat "$tmp" >>"$OUT"
+		grep -qE ': [0-9]+ passed, [1-9][0-9]* failed' "$tmp" ||
+			echo "$what: 0 passed, 1 failed" | tee -a "$OUT"
+		step_failed=1
+		return 1
+	fi
+	cat "$tmp" >>"$OUT"
+}
+result() { echo "$1: $2 passed, $3 failed" | tee -a "$OUT"; }
+
+checkpatch() {
+	local f pass=0 fail=0 o
+	for f in $KFILES $SELFTEST_FILES; do
+		o=$("$KSRC/scripts/checkpatch.pl" --strict --no-tree --quiet \
+			--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f "$ROOT/$f" 2>&1)
+		if [ -z "$o" ]; then
+			pass=$((pass + 1))
+		else
+			fail=$((fail + 1))
+			echo "$o" | head -20
+		fi
+	done
+	result checkpatch $pass $fail
+}
+
+kerneldoc() {
+	local f pass=0 fail=0 o
+	for f in $KFILES; do
+		o=$("$KSRC/scripts/kernel-doc" -none -Wall "$ROOT/$f" 2>&1)
+		if [ -z "$o" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "$o"; fi
+	done
+	result kernel-doc $pass $fail
+}
+
+# Out-of-tree module build of a copy of the sources (keeps the repository
+# free of objects), with W=1, then sparse over the same files.
+out_of_tree() {
+	local oot=$BUILD/oot log=$BUILD/oot.log w
+	rm -rf "$oot"
+	mkdir -p "$oot"
+	(cd "$ROOT" && cp -r --parents Kbuild Kconfig arch/arm64/gunyah drivers/virt/gunyah \
+		include/linux/gunyah*.h include/uapi/linux/gunyah.h "$oot/")
+	# The boot kernel has the driver built in: its exports clash with the
+	# modules' ("exported twice"), which modpost reports as a warning here.
+	local args=(M="$oot" CONFIG_GUNYAH=m CONFIG_GUNYAH_KUNIT_TEST=m KBUILD_MODPOST_WARN=1)
+	if kmake "${args[@]}" W=1 modules >"$log" 2>&1 && ls "$oot"/drivers/virt/gunyah/*.ko >/dev/null 2>&1; then
+		result out-of-tree-module 1 0
+	else
+		tail -20 "$log"
+		result out-of-tree-module 0 1
+	fi
+	w=$(grep -E 'warning:|error:' "$log" | grep -v 'exported twice')
+	[ -z "$w" ] && result W=1 1 0 || { echo "$w"; result W=1 0 1; }
+	kmake "${args[@]}" W=1 C=2 modules >"$log.sparse" 2>&1
+	w=$(grep -E 'warning:|error:' "$log.sparse" | grep -v 'exported twice')
+	[ -z "$w" ] && result sparse 1 0 || { echo "$w"; result sparse 0 1; }
+}
+
+log "bootstrap"
+run bootstrap "$ROOT/scripts/bootstrap.sh"
+log "kernel"
+run kernel-build "$ROOT/scripts/kernel.sh" build
+log "static checks: checkpatch --strict, kernel-doc, W=1, sparse, out-of-tree build"
+checkpatch 2>&1 | tee -a "$OUT"
+kerneldoc 2>&1 | tee -a "$OUT"
+out_of_tree 2>&1 | tee -a "$OUT"
+log "hyp-stub host unit tests"
+run hyp-stub-unit make -s -C "$ROOT/hyp-stub" O="$BUILD/hyp-stub" test
+log "hyp-stub image"
+run hyp-stub-image make -s -C "$ROOT/hyp-stub" O="$BUILD/hyp-stub" \
+	LINUX_IMAGE="$KOBJ/arch/arm64/boot/Image" image &&
+log "initramfs" &&
+run initramfs "$ROOT/scripts/initramfs.sh" &&
+log "boot tests" &&
+run boot-tests "$ROOT/scripts/boottest.sh"
+
+grep -E '^[^ =][^:]*: [0-9]+ passed, [0-9]+ failed' "$OUT" |
+	sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \3/' |
+	awk '{p += $1; f += $2; s += $3} END {printf "%d passed, %d failed, %d skipped\n", p, f, s}' >"$OUT.total"
+[ $step_failed = 0 ] || echo "(a build step failed: see above)"
+cat "$OUT.total"
+read -r _ _ failed _ <"$OUT.total"
+[ "$failed" = 0 ] && [ $step_failed = 0 ]

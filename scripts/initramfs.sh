@@ -1,0 +1,33 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build build/initramfs.cpio.gz: static arm64 busybox, the /init script and
+# the static kselftests of tools/testing/selftests/gunyah.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+ROOTFS=$BUILD/initramfs
+OUT=$BUILD/initramfs.cpio.gz
+SELFTESTS_OUT=$BUILD/selftests
+
+deb=$(ls "$BUILD"/downloads/busybox-static_*_arm64.deb 2>/dev/null | head -1)
+[ -n "$deb" ] || die "busybox-static:arm64 missing: run scripts/bootstrap.sh"
+
+log "building kselftests (static, arm64)"
+# Sanitised UAPI headers of the kernel build, as kselftests expect.
+kmake -s headers
+mkdir -p "$SELFTESTS_OUT"
+make -s -C "$KSRC/tools/testing/selftests/gunyah" \
+	OUTPUT="$SELFTESTS_OUT/gunyah" CC="${CROSS_COMPILE}gcc" \
+	KHDR_INCLUDES="-isystem $KOBJ/usr/include" LDFLAGS=-static
+
+rm -rf "$ROOTFS"
+mkdir -p "$ROOTFS"/{bin,dev,proc,sys,tmp,selftests/gunyah}
+dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$ROOTFS" ./bin/busybox
+install -m 755 "$ROOT/scripts/initramfs/init" "$ROOTFS/init"
+find "$SELFTESTS_OUT/gunyah" -maxdepth 1 -type f -perm -u+x \
+	-exec install -m 755 {} "$ROOTFS/selftests/gunyah/" \;
+(cd "$ROOTFS" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
+	gzip -9 >"$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
+log "initramfs: $OUT ($(du -h "$OUT" | cut -f1))"
