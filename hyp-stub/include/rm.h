@@ -19,7 +19,12 @@
 #define RM_MSGQ_MSG_SIZE	240	/* bytes per message-queue message */
 #define RM_MSGQ_DEPTH		8	/* messages per host queue */
 
-/* Interrupts the RM raises to the host (edge: raised on the transition). */
+/*
+ * Interrupts the RM raises to the host, on the transition (edge), as the
+ * hypervisor's default queue thresholds do: when the RM puts a message into
+ * an empty RX queue, and when the RM takes one from a full TX queue (or the
+ * host flushes a full TX queue).
+ */
 enum rm_host_irq {
 	RM_HOST_IRQ_TX_NOT_FULL,	/* host TX queue went from full to not full */
 	RM_HOST_IRQ_RX_NOT_EMPTY,	/* host RX queue went from empty to not empty */
@@ -30,9 +35,11 @@ void rm_init(void);
 
 /*
  * Host msgq_send on its TX queue. @msg points to a stub-owned copy of the
- * host's buffer. Returns a GH_ERROR_* code (0 on success, GH_ERROR_ARG_SIZE for
- * size > 240, GH_ERROR_MSGQUEUE_FULL when the queue is full); *not_full
- * is the queue state after the call.
+ * host's buffer. Returns a GH_ERROR_* code (0 on success,
+ * GH_ERROR_MSGQUEUE_FULL when the queue is full, checked first as by Gunyah,
+ * GH_ERROR_ARG_SIZE for size 0 or > 240; nothing is queued on error);
+ * *not_full is the queue state after the call, i.e. after the RM consumed
+ * what it could. The RM consumes synchronously, so @push changes nothing.
  */
 int rm_host_msgq_send(const void *msg, size_t size, bool push, bool *not_full);
 
@@ -40,12 +47,17 @@ int rm_host_msgq_send(const void *msg, size_t size, bool push, bool *not_full);
  * Host msgq_recv on its RX queue. @buf is a stub-owned buffer of @buf_size
  * bytes that the caller copies out to the host afterwards. Returns a
  * GH_ERROR_* code (GH_ERROR_MSGQUEUE_EMPTY when empty, GH_ERROR_ARG_SIZE when
- * the message does not fit; the message then stays queued); on success *size
- * is the message length and *not_empty the queue state after the call.
+ * the message does not fit; the message then stays queued); *size is the
+ * message length (0 on error) and *not_empty the queue state after the call,
+ * i.e. after the RM refilled RX from its pending replies.
  */
 int rm_host_msgq_recv(void *buf, size_t buf_size, size_t *size, bool *not_empty);
 
-/* Host msgq_flush: drop every message queued on the host's TX (tx=true) or RX queue. */
+/*
+ * Host msgq_flush: drop every message queued on the host's TX (tx=true) or
+ * RX queue. Flushing a full TX raises TX_NOT_FULL; flushing RX lets the RM
+ * refill it with what it still had pending. Returns GH_ERROR_OK.
+ */
 int rm_host_msgq_flush(bool tx);
 
 /* Provided by the platform (arch code, or the unit-test harness). */

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Gunyah hypercalls from the host: identification and the two RM message
+ * queues. Every argument is checked here before anything reaches the RM.
+ */
+#include <string.h>
+#include "gunyah.h"
+#include "hypercall.h"
+
+spinlock_t hyp_lock = SPINLOCK_INIT;
+
+enum cap_type {
+	CAP_TYPE_MSGQ,
+};
+
+#define CAP_RIGHT_MSGQ_SEND	BIT(0)
+#define CAP_RIGHT_MSGQ_RECV	BIT(1)
+
+struct cap {
+	enum cap_type type;
+	u32 rights;
+};
+
+static const struct cap host_cspace[] = {
+	[HOST_CAP_RM_TX] = { CAP_TYPE_MSGQ, CAP_RIGHT_MSGQ_SEND },
+	[HOST_CAP_RM_RX] = { CAP_TYPE_MSGQ, CAP_RIGHT_MSGQ_RECV },
+};
+
+static int cap_check(u64 capid, enum cap_type type, u32 rights)
+{
+	const struct cap *c;
+
+	if (capid >= ARRAY_SIZE(host_cspace))
+		return GH_ERROR_CSPACE_CAP_NULL;
+	c = &host_cspace[capid];
+	if (c->type != type)
+		return GH_ERROR_CSPACE_WRONG_OBJ_TYPE;
+	if ((c->rights & rights) != rights)
+		return GH_ERROR_CSPACE_INSUF_RIGHTS;
+	return GH_ERROR_OK;
+}
+
+static void host_buf_read(u8 *dst, const struct host_buf *hb)
+{
+	for (int i = 0; i < 2; i++) {
+		if (hb->len[i])
+			memcpy(dst, hb->ptr[i], hb->len[i]);
+		dst += hb->len[i];
+	}
+}
+
+static void host_buf_write(const struct host_buf *hb, const u8 *src,
+			   size_t size)
+{
+	for (int i = 0; i < 2; i++) {
+		size_t n = MIN(size, hb->len[i]);
+
+		if (n)
+			memcpy(hb->ptr[i], src, n);
+		src += n;
+		size -= n;
+	}
+}
+
+static void hyp_identify(u64 *regs)
+{
+	regs[0] = GH_API_VERSION | GH_API_INFO_64BIT |
+		  (GH_API_VARIANT_QC << GH_API_INFO_VARIANT_SHIFT);
+	/* Only what is implemented: the message queues. */
+	regs[1] = GH_API_FLAG0_MSGQUEUE;
+	regs[2] = 0;
+	regs[3] = 0;
+}
+
+/* x1 capid, x2 size, x3 buffer VA, x4 flags, x5 0 -> x0 error, x1 not_full */
+static void msgq_send(u64 *regs)
+{
+	u64 capid = regs[1], size = regs[2], va = regs[3], flags = regs[4];
+	u8 msg[RM_MSGQ_MSG_SIZE];
+	bool not_full = false;
+	struct host_buf hb;
+	int ret;
+
+	if (regs[5] || (flags & ~GH_MSGQ_SEND_FLAG_PUSH)) {
+		ret = GH_ERROR_ARG_INVAL;
+		goto out;
+	}
+	ret = cap_check(capid, CAP_TYPE_MSGQ, CAP_RIGHT_MSGQ_SEND);
+	if (ret)
+		goto out;
+	if (size > RM_MSGQ_MSG_SIZE) {
+		ret = GH_ERROR_ARG_SIZE;
+		goto out;
+	}
+	spin_lock(&hyp_lock);
+	ret = plat_host_buf_get(&hb, va, size, false);
+	if (!ret) {
+		host_buf_read(msg, &hb);
+		ret = rm_host_msgq_send(msg, size,
+					flags & GH_MSGQ_SEND_FLAG_PUSH,
+					&not_full);
+	}
+	spin_unlock(&hyp_lock);
+out:
+	regs[0] = ret;
+	regs[1] = not_full;
+}
+
+/* x1 capid, x2 buffer VA, x3 buffer size, x4 0 -> x0 error, x1 size, x2 not_empty */
+static void msgq_recv(u64 *regs)
+{
+	u64 capid = regs[1], va = regs[2];
+	size_t len = MIN(regs[3], (u64)RM_MSGQ_MSG_SIZE), size = 0;
+	u8 msg[RM_MSGQ_MSG_SIZE];
+	bool not_empty = false;
+	struct host_buf hb;
+	int ret;
+
+	if (regs[4]) {
+		ret = GH_ERROR_ARG_INVAL;
+		goto out;
+	}
+	ret = cap_check(capid, CAP_TYPE_MSGQ, CAP_RIGHT_MSGQ_RECV);
+	if (ret)
+		goto out;
+	spin_lock(&hyp_lock);
+	/* Translate first, so a bad buffer never costs the host a message. */
+	ret = plat_host_buf_get(&hb, va, len, true);
+	if (!ret)
+		ret = rm_host_msgq_recv(msg, len, &size, &not_empty);
+	if (!ret)
+		host_buf_write(&hb, msg, size);
+	else
+		size = 0;
+	spin_unlock(&hyp_lock);
+out:
+	regs[0] = ret;
+	regs[1] = size;
+	regs[2] = not_empty;
+}
+
+/* x1 capid, x2 0 -> x0 error. As in Gunyah, flushing needs receive rights. */
+static void msgq_flush(u64 *regs)
+{
+	int ret;
+
+	if (regs[2]) {
+		regs[0] = GH_ERROR_ARG_INVAL;
+		return;
+	}
+	ret = cap_check(regs[1], CAP_TYPE_MSGQ, CAP_RIGHT_MSGQ_RECV);
+	if (!ret) {
+		spin_lock(&hyp_lock);
+		ret = rm_host_msgq_flush(false);
+		spin_unlock(&hyp_lock);
+	}
+	regs[0] = ret;
+}
+
+void gh_vendor_hyp_call(u64 *regs)
+{
+	u32 fid = (u32)regs[0];
+
+	if (fid == SMCCC_VENDOR_HYP_UID) {
+		regs[0] = GH_UUID_0;
+		regs[1] = GH_UUID_1;
+		regs[2] = GH_UUID_2;
+		regs[3] = GH_UUID_3;
+		return;
+	}
+	if ((fid & GH_HCALL_MASK) != GH_HCALL_BASE) {
+		regs[0] = SMCCC_RET_NOT_SUPPORTED;
+		return;
+	}
+	switch (GH_HCALL_NR(fid)) {
+	case GH_HCALL_HYP_IDENTIFY:
+		hyp_identify(regs);
+		break;
+	case GH_HCALL_MSGQ_SEND:
+		msgq_send(regs);
+		break;
+	case GH_HCALL_MSGQ_RECV:
+		msgq_recv(regs);
+		break;
+	case GH_HCALL_MSGQ_FLUSH:
+		msgq_flush(regs);
+		break;
+	default:
+		regs[0] = (u64)GH_ERROR_UNIMPLEMENTED;
+	}
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Resource Manager internals shared by core/rm*.c and the unit tests.
+ *
+ * Layers:
+ *   rm_rpc.c  transport: the host's TX/RX message queues, request reassembly,
+ *             reply/notification fragmentation through the outbox,
+ *             back-pressure and host interrupts;
+ *   rm.c      the call table and dispatch;
+ *   rm_vm.c   VMID management (and, later, the VM lifecycle).
+ */
+#ifndef HYP_RM_INTERNAL_H
+#define HYP_RM_INTERNAL_H
+
+#include "msgq.h"
+#include "rm.h"
+#include "rm_rpc_abi.h"
+#include "types.h"
+
+static_assert(RM_MSGQ_MSG_SIZE == RM_RPC_PKT_SIZE, "one RPC packet per queue message");
+static_assert(RM_RPC_PKT_SIZE <= MSGQ_MSG_SIZE_MAX, "queue slots hold a packet");
+
+/* Reply payload space after the le32 error word. */
+#define RM_REPLY_MAX		(RM_RPC_MAX_PAYLOAD - 4)
+
+/*
+ * Notification packets one request handler may queue before its reply. The
+ * outbox is empty whenever a request is handled (see rm_rpc.c), so this plus
+ * one maximum-size reply always fits.
+ */
+#define RM_NOTIF_RESERVE_PKTS	16
+#define RM_OUTBOX_DEPTH		(RM_RPC_MAX_PKTS + RM_NOTIF_RESERVE_PKTS)
+
+static inline u16 rm_get_le16(const u8 *p)
+{
+	return (u16)(p[0] | (p[1] << 8));
+}
+
+static inline u32 rm_get_le32(const u8 *p)
+{
+	return (u32)p[0] | ((u32)p[1] << 8) | ((u32)p[2] << 16) | ((u32)p[3] << 24);
+}
+
+static inline void rm_put_le16(u8 *p, u16 v)
+{
+	p[0] = (u8)v;
+	p[1] = (u8)(v >> 8);
+}
+
+static inline void rm_put_le32(u8 *p, u32 v)
+{
+	p[0] = (u8)v;
+	p[1] = (u8)(v >> 8);
+	p[2] = (u8)(v >> 16);
+	p[3] = (u8)(v >> 24);
+}
+
+/* ---- rm.c: calls ---- */
+
+/*
+ * One request being handled. The handler reads req[req_len] (already checked
+ * against the table's min/max length), may write up to RM_REPLY_MAX bytes
+ * to rep and sets rep_len (0 on entry); the reply carries the returned RM
+ * error code followed by rep[rep_len].
+ */
+struct rm_msg {
+	u32 id;
+	const u8 *req;
+	size_t req_len;
+	u8 *rep;
+	size_t rep_len;
+};
+
+struct rm_call {
+	u32 msg_id;
+	u32 min_len;		/* request payload bounds, inclusive */
+	u32 max_len;
+	u32 (*fn)(struct rm_msg *msg);
+};
+
+/* Returns the RM error code of the reply; RM_ERROR_UNIMPLEMENTED for unknown IDs. */
+u32 rm_dispatch(struct rm_msg *msg);
+
+/* ---- rm_rpc.c: transport ---- */
+
+struct rm_rpc_hdr {
+	u8 byte0;		/* (header_words << 4) | api_version */
+	u8 type;
+	u8 frags;		/* continuation packets that follow the first */
+	u16 seq;
+	u32 id;
+};
+
+enum rm_reasm_result {
+	RM_REASM_DROP,		/* packet ignored */
+	RM_REASM_PARTIAL,	/* accepted, more continuations expected */
+	RM_REASM_DONE,		/* r->buf[r->len] is the complete request r->id/r->seq */
+	RM_REASM_INVALID,	/* malformed first packet: reply RM_ERROR_INVALID to hdr */
+};
+
+struct rm_reasm {
+	bool active;		/* waiting for continuations */
+	u32 id;
+	u16 seq;
+	u8 frags;
+	u8 left;		/* continuations still expected */
+	size_t len;
+	u8 buf[RM_RPC_MAX_PAYLOAD];
+};
+
+void rm_reasm_reset(struct rm_reasm *r);
+
+/*
+ * Feed one packet received from the host; *hdr is its parsed header when the
+ * packet has one. Never reads outside pkt[len] or writes outside r->buf.
+ */
+enum rm_reasm_result rm_reasm_packet(struct rm_reasm *r, const u8 *pkt, size_t len,
+				     struct rm_rpc_hdr *hdr);
+
+void rm_rpc_init(void);
+
+/*
+ * Queue a notification (type 3) of @len payload bytes to the host and move
+ * what fits into its RX queue. Safe from request handlers and from outside
+ * the RM. Returns GH_ERROR_ARG_SIZE for len > RM_RPC_MAX_PAYLOAD and
+ * GH_ERROR_MSGQUEUE_FULL, dropping the notification, when the outbox cannot
+ * hold it (the host has stopped reading).
+ */
+int rm_notify(u32 notif_id, const void *payload, size_t len);
+
+/* The host's queues and the RM's outbox, exposed for the tests' invariant checks. */
+extern struct msgq rm_host_tx;
+extern struct msgq rm_host_rx;
+extern struct msgq rm_outbox;
+
+/* ---- rm_vm.c: VMIDs ---- */
+
+/*
+ * VMIDs the host may name in VM_ALLOC_VMID: everything but the hypervisor's
+ * and the platform's low VMIDs (0..3, 3 being the host) and the RM's (0xFF).
+ * Dynamic allocation hands out the real RM's dynamic range.
+ */
+#define RM_VMID_ALLOC_FIRST	0x04U
+#define RM_VMID_ALLOC_LAST	0xFEU
+#define RM_VMID_DYN_FIRST	0x80U
+#define RM_VMID_DYN_LAST	0xBEU
+#define RM_MAX_VMS		16	/* guest VMs alive at once */
+
+struct rm_vm {
+	u16 vmid;		/* 0: free slot */
+	u8 status;		/* RM_VM_STATUS_* */
+};
+
+void rm_vm_init(void);
+struct rm_vm *rm_vm_lookup(u16 vmid);
+
+u32 rm_vm_get_vmid(struct rm_msg *msg);
+u32 rm_vm_alloc_vmid(struct rm_msg *msg);
+u32 rm_vm_dealloc_vmid(struct rm_msg *msg);
+
+#endif

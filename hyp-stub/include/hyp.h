@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Interfaces between the EL2 (arch/) parts of the stub. */
+#ifndef HYP_HYP_H
+#define HYP_HYP_H
+
+#include "dt.h"
+#include "layout.h"
+#include "pgtable.h"
+#include "types.h"
+
+#define __noreturn	__attribute__((noreturn))
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#define fallthrough	__attribute__((__fallthrough__))
+
+/* console.c: one "hyp-stub: ..." line per call */
+void pr(const char *fmt, ...) __printf(1, 2);
+void __noreturn panic(const char *fmt, ...) __printf(1, 2);
+
+/* The host's x0..x30 as saved by vectors.S */
+struct host_regs {
+	u64 x[31];
+	u64 pad;
+};
+
+enum cpu_state {
+	CPU_OFF,
+	CPU_ON_PENDING,		/* CPU_ON issued, not yet in the host */
+	CPU_ON,
+};
+
+struct cpu {
+	u64 mpidr;
+	enum cpu_state state;	/* under psci_lock */
+	u64 host_entry;		/* where the host resumes after CPU_ON or */
+	u64 host_ctx;		/* a powerdown CPU_SUSPEND, and its x0 */
+};
+
+extern struct cpu cpus[NR_CPUS];
+extern unsigned int nr_cpus;
+
+static inline unsigned int this_cpu(void)
+{
+	u64 v;
+
+	asm volatile("mrs %0, tpidr_el2" : "=r"(v));
+	return (unsigned int)v;
+}
+
+/* head.S */
+void secondary_entry(void);
+void __noreturn enter_host(u64 entry, u64 x0, u64 el2_sp);
+void __noreturn hang(void);
+extern u8 cpu_stacks[];
+
+static inline u64 cpu_stack_top(unsigned int cpu)
+{
+	return (u64)(uintptr_t)cpu_stacks + ((u64)(cpu + 1) << STACK_SHIFT);
+}
+
+/* mmu.c */
+struct el2_mmu_cfg {
+	u64 mair, tcr, ttbr0, sctlr;
+} __attribute__((aligned(64)));		/* alone in its cache line */
+
+extern struct el2_mmu_cfg el2_mmu_cfg;
+extern struct pgtable host_s2;		/* guarded by hyp_lock */
+
+const char *mmu_init(const struct dt_info *dt, const struct mem_range *ram,
+		     unsigned int nr_ram);
+void enable_mmu(const struct el2_mmu_cfg *cfg);
+void cpu_init_stage2(void);
+void dcache_clean_range(u64 start, u64 size);
+void dcache_inval_range(u64 start, u64 size);
+
+/* el2.c */
+void cpu_init_el2(unsigned int cpu);
+
+/* gic.c */
+const char *gic_init(const struct mem_range *gicd);
+int gic_alloc_spi(void);
+void gic_set_rm_spis(u32 tx, u32 rx);
+
+/* psci.c */
+void psci_init(void);
+void psci_call(struct host_regs *regs, u32 fid);
+u32 psci_fw_version(void);
+
+/* traps.c */
+void handle_host_sync(struct host_regs *regs);
+
+#endif
