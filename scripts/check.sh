@@ -89,6 +89,8 @@ kerneldoc 2>&1 | tee -a "$OUT"
 out_of_tree 2>&1 | tee -a "$OUT"
 log "hyp-stub host unit tests"
 run hyp-stub-unit make -s -C "$ROOT/hyp-stub" O="$BUILD/hyp-stub" test
+log "hyp-stub EL1 self-test (a bare-metal hostile host under the stub in QEMU)"
+run hyp-stub-el1-selftest make -s -C "$ROOT/hyp-stub" O="$BUILD/hyp-stub" selftest
 log "hyp-stub image"
 run hyp-stub-image make -s -C "$ROOT/hyp-stub" O="$BUILD/hyp-stub" \
 	LINUX_IMAGE="$KOBJ/arch/arm64/boot/Image" image &&

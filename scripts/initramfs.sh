@@ -17,15 +17,14 @@ log "building kselftests (static, arm64)"
 # Sanitised UAPI headers of the kernel build, as kselftests expect.
 kmake -s headers
 mkdir -p "$SELFTESTS_OUT"
-make -s -C "$KSRC/tools/testing/selftests/gunyah" \
-	OUTPUT="$SELFTESTS_OUT/gunyah" CC="${CROSS_COMPILE}gcc" \
-	KHDR_INCLUDES="-isystem $KOBJ/usr/include" LDFLAGS=-static
+make -s -C "$KSRC/tools/testing/selftests" TARGETS=gunyah O="$SELFTESTS_OUT" \
+	CC="${CROSS_COMPILE}gcc" KHDR_INCLUDES="-isystem $KOBJ/usr/include" LDFLAGS=-static
 
 rm -rf "$ROOTFS"
 mkdir -p "$ROOTFS"/{bin,dev,proc,sys,tmp,selftests/gunyah}
 dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$ROOTFS" ./bin/busybox
 install -m 755 "$ROOT/scripts/initramfs/init" "$ROOTFS/init"
-find "$SELFTESTS_OUT/gunyah" -maxdepth 1 -type f -perm -u+x \
+find "$SELFTESTS_OUT/kselftest/gunyah" -maxdepth 1 -type f -perm -u+x \
 	-exec install -m 755 {} "$ROOTFS/selftests/gunyah/" \;
 (cd "$ROOTFS" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
 	gzip -9 >"$OUT.tmp"

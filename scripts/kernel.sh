@@ -15,8 +15,10 @@ FRAGMENTS="base gunyah debug"
 # Project files that live in the kernel tree as symlinks, so an edit in the
 # repository is what the next kernel build compiles.
 LINKS="arch/arm64/gunyah drivers/virt/gunyah include/linux/gunyah.h
-include/linux/gunyah_rsc_mgr.h include/uapi/linux/gunyah.h
-tools/testing/selftests/gunyah"
+include/linux/gunyah_rsc_mgr.h include/uapi/linux/gunyah.h"
+# kselftests find ../lib.mk from their physical directory, so this one is a
+# real directory in the kernel tree holding symlinks to the project's files.
+SELFTESTS=tools/testing/selftests/gunyah
 
 add_line() { # file line: append once
 	grep -qxF "$2" "$1" || printf '%s\n' "$2" >>"$1"
@@ -37,6 +39,12 @@ prepare() {
 			rm -rf "${KSRC:?}/$f"
 			ln -s "$ROOT/$f" "$KSRC/$f"
 		fi
+	done
+	[ -L "$KSRC/$SELFTESTS" ] && rm "$KSRC/$SELFTESTS"
+	mkdir -p "$KSRC/$SELFTESTS"
+	find "$KSRC/$SELFTESTS" -maxdepth 1 -type l ! -exec test -e {} \; -delete
+	for f in "$ROOT/$SELFTESTS"/{Makefile,config,.gitignore,*.c,*.h}; do
+		[ -f "$f" ] && ln -sfn "$f" "$KSRC/$SELFTESTS/"
 	done
 	if ! grep -q 'drivers/virt/gunyah/Kconfig' "$KSRC/drivers/virt/Kconfig"; then
 		# Inside "if VIRT_DRIVERS": insert before the final endif.
