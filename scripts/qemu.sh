@@ -22,6 +22,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+# The demo boots straight to the shell; make check runs the KUnit suites.
+[ "$mode" = run ] && append="kunit.enable=0 $append"
 cmd=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
 	-cpu "$cpu" -smp "$smp" -m "$mem" -nographic -no-reboot -nic none
 	-kernel "$BUILD/hyp-stub/gunyah.img" -initrd "$BUILD/initramfs.cpio.gz"

@@ -1,0 +1,1055 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of the Gunyah Resource Manager RPC core, run against a fake
+ * transport that records the packets sent and injects the packets received.
+ */
+
+#include <kunit/device.h>
+#include <kunit/test.h>
+#include <linux/bitfield.h>
+#include <linux/gunyah.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/unaligned.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "rsc_mgr.h"
+
+#define TEST_TIMEOUT		(5 * HZ)
+#define TEST_MAX_PACKETS	128
+#define TEST_MAX_CALLS		8
+#define TEST_MSG_ID		0x56000099
+
+enum test_call_kind {
+	TEST_CALL_RAW,
+	TEST_CALL_ALLOC_VMID,
+	TEST_CALL_DEALLOC_VMID,
+	TEST_CALL_GET_VMID,
+};
+
+struct test_packet {
+	u8 data[GUNYAH_RM_PACKET_SIZE];
+	size_t size;
+	unsigned int flags;
+};
+
+/* A call made from a work item, so that the test can answer it. */
+struct test_call {
+	struct work_struct work;
+	struct gunyah_rm *rm;
+	enum test_call_kind kind;
+	u32 msg_id;
+	const void *req;
+	size_t req_size;
+	u16 vmid;
+	void *resp;
+	size_t resp_size;
+	int ret;
+	struct completion done;
+};
+
+struct test_ctx {
+	struct gunyah_rm_transport transport;
+	struct kunit *test;
+	struct gunyah_rm *rm;
+
+	spinlock_t lock;		/* protects the packet log */
+	struct test_packet packets[TEST_MAX_PACKETS];
+	unsigned int num_packets;
+	int fail_at;			/* packet index whose send fails */
+	wait_queue_head_t wq;
+
+	struct test_call *calls[TEST_MAX_CALLS];
+	unsigned int num_calls;
+};
+
+static int test_transport_send(struct gunyah_rm_transport *transport,
+			       const void *buf, size_t size, unsigned int flags)
+{
+	struct test_ctx *ctx = container_of(transport, struct test_ctx,
+					    transport);
+	struct test_packet *packet;
+	int ret = 0;
+
+	spin_lock(&ctx->lock);
+	if (ctx->num_packets == ctx->fail_at) {
+		ret = -EIO;
+	} else if (ctx->num_packets == TEST_MAX_PACKETS ||
+		   size > GUNYAH_RM_PACKET_SIZE) {
+		ret = -ENOSPC;
+	} else {
+		packet = &ctx->packets[ctx->num_packets];
+		memcpy(packet->data, buf, size);
+		packet->size = size;
+		packet->flags = flags;
+		ctx->num_packets++;
+	}
+	spin_unlock(&ctx->lock);
+
+	wake_up_all(&ctx->wq);
+
+	return ret;
+}
+
+static unsigned int test_num_packets(struct test_ctx *ctx)
+{
+	unsigned int n;
+
+	spin_lock(&ctx->lock);
+	n = ctx->num_packets;
+	spin_unlock(&ctx->lock);
+
+	return n;
+}
+
+/* Wait until @n packets were sent in all. */
+static void test_wait_packets(struct kunit *test, unsigned int n)
+{
+	struct test_ctx *ctx = test->priv;
+	long left;
+
+	left = wait_event_timeout(ctx->wq, test_num_packets(ctx) >= n,
+				  TEST_TIMEOUT);
+	KUNIT_ASSERT_GT_MSG(test, left, 0, "only %u of %u packets sent",
+			    test_num_packets(ctx), n);
+}
+
+static const struct gunyah_rm_rpc_hdr *test_packet_hdr(struct test_ctx *ctx,
+						       unsigned int i)
+{
+	return (const struct gunyah_rm_rpc_hdr *)ctx->packets[i].data;
+}
+
+static u16 test_packet_seq(struct test_ctx *ctx, unsigned int i)
+{
+	return le16_to_cpu(test_packet_hdr(ctx, i)->seq);
+}
+
+static u32 test_packet_msg_id(struct test_ctx *ctx, unsigned int i)
+{
+	return le32_to_cpu(test_packet_hdr(ctx, i)->msg_id);
+}
+
+static void test_call_work(struct work_struct *work)
+{
+	struct test_call *call = container_of(work, struct test_call, work);
+	u16 vmid;
+
+	switch (call->kind) {
+	case TEST_CALL_RAW:
+		call->ret = gunyah_rm_call(call->rm, call->msg_id, call->req,
+					   call->req_size, &call->resp,
+					   &call->resp_size);
+		break;
+	case TEST_CALL_ALLOC_VMID:
+		call->ret = gunyah_rm_alloc_vmid(call->rm, call->vmid);
+		break;
+	case TEST_CALL_DEALLOC_VMID:
+		call->ret = gunyah_rm_dealloc_vmid(call->rm, call->vmid);
+		break;
+	case TEST_CALL_GET_VMID:
+		call->ret = gunyah_rm_get_vmid(call->rm, &vmid);
+		if (!call->ret)
+			call->vmid = vmid;
+		break;
+	}
+
+	complete(&call->done);
+}
+
+static struct test_call *test_start(struct kunit *test,
+				    enum test_call_kind kind, u32 msg_id,
+				    const void *req, size_t req_size, u16 vmid)
+{
+	struct test_ctx *ctx = test->priv;
+	struct test_call *call;
+
+	KUNIT_ASSERT_LT(test, ctx->num_calls, TEST_MAX_CALLS);
+
+	call = kunit_kzalloc(test, sizeof(*call), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, call);
+
+	INIT_WORK(&call->work, test_call_work);
+	init_completion(&call->done);
+	call->rm = ctx->rm;
+	call->kind = kind;
+	call->msg_id = msg_id;
+	call->req = req;
+	call->req_size = req_size;
+	call->vmid = vmid;
+	ctx->calls[ctx->num_calls++] = call;
+
+	queue_work(system_unbound_wq, &call->work);
+
+	return call;
+}
+
+static struct test_call *test_start_call(struct kunit *test, u32 msg_id,
+					 const void *req, size_t req_size)
+{
+	return test_start(test, TEST_CALL_RAW, msg_id, req, req_size, 0);
+}
+
+static void test_wait_call(struct kunit *test, struct test_call *call)
+{
+	unsigned long left;
+
+	left = wait_for_completion_timeout(&call->done, TEST_TIMEOUT);
+	KUNIT_ASSERT_GT_MSG(test, left, 0, "call %#x did not return",
+			    call->msg_id);
+}
+
+static bool test_call_returned(struct test_call *call)
+{
+	return completion_done(&call->done);
+}
+
+/* Inject one packet. */
+static int test_inject(struct kunit *test, u8 type, u8 fragments, u16 seq,
+		       u32 msg_id, const void *payload, size_t size)
+{
+	struct test_ctx *ctx = test->priv;
+	u8 packet[GUNYAH_RM_PACKET_SIZE] = {};
+	struct gunyah_rm_rpc_hdr *hdr = (struct gunyah_rm_rpc_hdr *)packet;
+
+	KUNIT_ASSERT_LE(test, size, GUNYAH_RM_PAYLOAD_SIZE);
+
+	hdr->api = GUNYAH_RM_RPC_API;
+	hdr->type = FIELD_PREP(GUNYAH_RM_RPC_TYPE_MASK, type) |
+		    FIELD_PREP(GUNYAH_RM_RPC_FRAGMENTS_MASK, fragments);
+	hdr->seq = cpu_to_le16(seq);
+	hdr->msg_id = cpu_to_le32(msg_id);
+	if (size)
+		memcpy(packet + sizeof(*hdr), payload, size);
+
+	return gunyah_rm_core_rx(ctx->rm, packet, sizeof(*hdr) + size);
+}
+
+/* Inject a whole message, split into packets like the RM does. */
+static void test_inject_msg(struct kunit *test, u8 type, u16 seq, u32 msg_id,
+			    const void *payload, size_t size)
+{
+	unsigned int fragments, i;
+	size_t offset = 0, chunk;
+
+	fragments = size ? DIV_ROUND_UP(size, GUNYAH_RM_PAYLOAD_SIZE) - 1 : 0;
+	KUNIT_ASSERT_LE(test, fragments, GUNYAH_RM_MAX_FRAGMENTS);
+
+	for (i = 0; i <= fragments; i++) {
+		chunk = min_t(size_t, size - offset, GUNYAH_RM_PAYLOAD_SIZE);
+		KUNIT_ASSERT_EQ(test,
+				test_inject(test,
+					    i ? GUNYAH_RM_RPC_TYPE_CONTINUATION :
+						type,
+					    fragments, seq, msg_id,
+					    payload + offset, chunk),
+				0);
+		offset += chunk;
+	}
+}
+
+/* Inject a reply: the RM error code, then @size bytes of @data. */
+static void test_inject_reply(struct kunit *test, u16 seq, u32 msg_id,
+			      u32 rm_error, const void *data, size_t size)
+{
+	u8 *buf;
+
+	buf = kunit_kmalloc(test, sizeof(__le32) + size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+
+	put_unaligned_le32(rm_error, buf);
+	if (size)
+		memcpy(buf + sizeof(__le32), data, size);
+
+	test_inject_msg(test, GUNYAH_RM_RPC_TYPE_REPLY, seq, msg_id, buf,
+			sizeof(__le32) + size);
+}
+
+static u8 *test_pattern(struct kunit *test, size_t size, u8 seed)
+{
+	u8 *buf;
+	size_t i;
+
+	buf = kunit_kmalloc(test, size ?: 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+
+	for (i = 0; i < size; i++)
+		buf[i] = (u8)(i * 7 + seed);
+
+	return buf;
+}
+
+static int gunyah_rm_test_init(struct kunit *test)
+{
+	struct test_ctx *ctx;
+	struct device *dev;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+
+	dev = kunit_device_register(test, "gunyah-rm-test");
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+
+	ctx->test = test;
+	ctx->transport.send = test_transport_send;
+	ctx->fail_at = -1;
+	spin_lock_init(&ctx->lock);
+	init_waitqueue_head(&ctx->wq);
+
+	ctx->rm = gunyah_rm_core_create(dev, &ctx->transport);
+	if (IS_ERR(ctx->rm))
+		return PTR_ERR(ctx->rm);
+
+	test->priv = ctx;
+
+	return 0;
+}
+
+static void gunyah_rm_test_exit(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	unsigned int i;
+
+	if (!ctx)
+		return;
+
+	/* Fails whatever call is still waiting, so the work items end. */
+	gunyah_rm_core_stop(ctx->rm);
+
+	for (i = 0; i < ctx->num_calls; i++) {
+		flush_work(&ctx->calls[i]->work);
+		kfree(ctx->calls[i]->resp);
+	}
+
+	gunyah_rm_put(ctx->rm);
+}
+
+struct test_frag_case {
+	size_t size;
+	unsigned int packets;
+};
+
+static const struct test_frag_case test_frag_cases[] = {
+	{ 0, 1 },
+	{ 1, 1 },
+	{ 231, 1 },
+	{ 232, 1 },
+	{ 233, 2 },
+	{ 464, 2 },
+	{ 465, 3 },
+	{ GUNYAH_RM_MAX_MSG_SIZE - 1, 63 },
+	{ GUNYAH_RM_MAX_MSG_SIZE, 63 },
+};
+
+static void test_frag_case_desc(const struct test_frag_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%zu bytes in %u packets",
+		 c->size, c->packets);
+}
+
+KUNIT_ARRAY_PARAM(test_frag, test_frag_cases, test_frag_case_desc);
+
+/* Requests are split at 232-byte boundaries, PUSH on the last packet. */
+static void gunyah_rm_test_request_fragments(struct kunit *test)
+{
+	const struct test_frag_case *fc = test->param_value;
+	struct test_ctx *ctx = test->priv;
+	struct test_call *call;
+	size_t offset = 0;
+	unsigned int i;
+	u8 *req;
+	u16 seq;
+
+	req = test_pattern(test, fc->size, 1);
+	call = test_start_call(test, TEST_MSG_ID, req, fc->size);
+
+	test_wait_packets(test, fc->packets);
+	KUNIT_EXPECT_EQ(test, test_num_packets(ctx), fc->packets);
+
+	seq = test_packet_seq(ctx, 0);
+	for (i = 0; i < fc->packets; i++) {
+		const struct test_packet *packet = &ctx->packets[i];
+		const struct gunyah_rm_rpc_hdr *hdr = test_packet_hdr(ctx, i);
+		bool last = i == fc->packets - 1;
+		size_t chunk = packet->size - sizeof(*hdr);
+
+		KUNIT_EXPECT_EQ(test, hdr->api, 0x21);
+		KUNIT_EXPECT_EQ(test,
+				FIELD_GET(GUNYAH_RM_RPC_TYPE_MASK, hdr->type),
+				i ? GUNYAH_RM_RPC_TYPE_CONTINUATION :
+				    GUNYAH_RM_RPC_TYPE_REQUEST);
+		KUNIT_EXPECT_EQ(test,
+				FIELD_GET(GUNYAH_RM_RPC_FRAGMENTS_MASK,
+					  hdr->type),
+				fc->packets - 1);
+		KUNIT_EXPECT_EQ(test, test_packet_seq(ctx, i), seq);
+		KUNIT_EXPECT_EQ(test, test_packet_msg_id(ctx, i), TEST_MSG_ID);
+		KUNIT_EXPECT_EQ(test, !!(packet->flags & GUNYAH_RM_TX_PUSH),
+				last);
+		if (!last)
+			KUNIT_EXPECT_EQ(test, packet->size,
+					GUNYAH_RM_PACKET_SIZE);
+		KUNIT_ASSERT_LE(test, offset + chunk, fc->size);
+		KUNIT_EXPECT_MEMEQ(test, packet->data + sizeof(*hdr),
+				   req + offset, chunk);
+		offset += chunk;
+	}
+	KUNIT_EXPECT_EQ(test, offset, fc->size);
+
+	KUNIT_EXPECT_FALSE(test, test_call_returned(call));
+	test_inject_reply(test, seq, TEST_MSG_ID, GUNYAH_RM_ERROR_OK, NULL, 0);
+	test_wait_call(test, call);
+	KUNIT_EXPECT_EQ(test, call->ret, 0);
+	KUNIT_EXPECT_NULL(test, call->resp);
+	KUNIT_EXPECT_EQ(test, call->resp_size, 0);
+}
+
+/* A request needing more than 62 continuations is refused unsent. */
+static void gunyah_rm_test_request_too_long(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	size_t resp_size;
+	void *resp;
+	u8 *req;
+
+	req = test_pattern(test, GUNYAH_RM_MAX_MSG_SIZE + 1, 2);
+
+	KUNIT_EXPECT_EQ(test, gunyah_rm_call(ctx->rm, TEST_MSG_ID, req,
+					     GUNYAH_RM_MAX_MSG_SIZE + 1,
+					     &resp, &resp_size),
+			-E2BIG);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_call(ctx->rm, TEST_MSG_ID, NULL, 4,
+					     &resp, &resp_size),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_call(ctx->rm, TEST_MSG_ID, NULL, 0,
+					     &resp, NULL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, test_num_packets(ctx), 0);
+}
+
+/* A reply in several packets is reassembled; the error code is split off. */
+static void gunyah_rm_test_reply_reassembly(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct test_call *call;
+	u8 *data;
+
+	data = test_pattern(test, 700, 3);
+	call = test_start_call(test, TEST_MSG_ID, NULL, 0);
+	test_wait_packets(test, 1);
+
+	/* 704 bytes: 232 + 232 + 232 + 8 */
+	test_inject_reply(test, test_packet_seq(ctx, 0), TEST_MSG_ID,
+			  GUNYAH_RM_ERROR_OK, data, 700);
+
+	test_wait_call(test, call);
+	KUNIT_EXPECT_EQ(test, call->ret, 0);
+	KUNIT_ASSERT_EQ(test, call->resp_size, 700);
+	KUNIT_EXPECT_MEMEQ(test, call->resp, data, 700);
+}
+
+/* Exactly 62 continuations are fine; a header announcing 63 is not. */
+static void gunyah_rm_test_reply_max_fragments(struct kunit *test)
+{
+	size_t size = GUNYAH_RM_MAX_MSG_SIZE - sizeof(__le32);
+	struct test_ctx *ctx = test->priv;
+	struct test_call *call;
+	u8 *data;
+	u16 seq;
+
+	data = test_pattern(test, size, 4);
+	call = test_start_call(test, TEST_MSG_ID, NULL, 0);
+	test_wait_packets(test, 1);
+	seq = test_packet_seq(ctx, 0);
+
+	KUNIT_EXPECT_EQ(test, test_inject(test, GUNYAH_RM_RPC_TYPE_REPLY, 63,
+					  seq, TEST_MSG_ID, data,
+					  GUNYAH_RM_PAYLOAD_SIZE),
+			-EINVAL);
+	KUNIT_EXPECT_FALSE(test, test_call_returned(call));
+
+	test_inject_reply(test, seq, TEST_MSG_ID, GUNYAH_RM_ERROR_OK, data,
+			  size);
+
+	test_wait_call(test, call);
+	KUNIT_EXPECT_EQ(test, call->ret, 0);
+	KUNIT_ASSERT_EQ(test, call->resp_size, size);
+	KUNIT_EXPECT_MEMEQ(test, call->resp, data, size);
+}
+
+/* Continuations that are out of order or do not match are dropped. */
+static void gunyah_rm_test_continuation_mismatch(struct kunit *test)
+{
+	const size_t total = 3 * GUNYAH_RM_PAYLOAD_SIZE;
+	struct test_ctx *ctx = test->priv;
+	const u8 *junk = test_pattern(test, GUNYAH_RM_PAYLOAD_SIZE, 0x55);
+	struct test_call *call;
+	u8 *full;
+	u16 seq;
+
+	/* The reply payload: error code, then data */
+	full = test_pattern(test, total, 5);
+	put_unaligned_le32(GUNYAH_RM_ERROR_OK, full);
+
+	call = test_start_call(test, TEST_MSG_ID, NULL, 0);
+	test_wait_packets(test, 1);
+	seq = test_packet_seq(ctx, 0);
+
+	/* A continuation before any first packet */
+	KUNIT_EXPECT_EQ(test, test_inject(test, GUNYAH_RM_RPC_TYPE_CONTINUATION,
+					  2, seq, TEST_MSG_ID, junk,
+					  GUNYAH_RM_PAYLOAD_SIZE),
+			-EINVAL);
+
+	KUNIT_EXPECT_EQ(test, test_inject(test, GUNYAH_RM_RPC_TYPE_REPLY, 2, seq,
+					  TEST_MSG_ID, full,
+					  GUNYAH_RM_PAYLOAD_SIZE),
+			0);
+
+	/* Wrong message ID, sequence or fragment count */
+	KUNIT_EXPECT_EQ(test, test_inject(test, GUNYAH_RM_RPC_TYPE_CONTINUATION,
+					  2, seq, TEST_MSG_ID + 1, junk,
+					  GUNYAH_RM_PAYLOAD_SIZE),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, test_inject(test, GUNYAH_RM_RPC_TYPE_CONTINUATION,
+					  2, seq + 1, TEST_MSG_ID, junk,
+					  GUNYAH_RM_PAYLOAD_SIZE),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, test_inject(test, GUNYAH_RM_RPC_TYPE_CONTINUATION,
+					  3, seq, TEST_MSG_ID, junk,
+					  GUNYAH_RM_PAYLOAD_SIZE),
+			-EINVAL);
+
+	KUNIT_EXPECT_EQ(test, test_inject(test, GUNYAH_RM_RPC_TYPE_CONTINUATION,
+					  2, seq, TEST_MSG_ID,
+					  full + GUNYAH_RM_PAYLOAD_SIZE,
+					  GUNYAH_RM_PAYLOAD_SIZE),
+			0);
+	KUNIT_EXPECT_FALSE(test, test_call_returned(call));
+	KUNIT_EXPECT_EQ(test, test_inject(test, GUNYAH_RM_RPC_TYPE_CONTINUATION,
+					  2, seq, TEST_MSG_ID,
+					  full + 2 * GUNYAH_RM_PAYLOAD_SIZE,
+					  GUNYAH_RM_PAYLOAD_SIZE),
+			0);
+
+	test_wait_call(test, call);
+	KUNIT_EXPECT_EQ(test, call->ret, 0);
+	KUNIT_ASSERT_EQ(test, call->resp_size, total - sizeof(__le32));
+	KUNIT_EXPECT_MEMEQ(test, call->resp, full + sizeof(__le32),
+			   total - sizeof(__le32));
+
+	/* Once the message is complete, a further continuation is stray */
+	KUNIT_EXPECT_EQ(test, test_inject(test, GUNYAH_RM_RPC_TYPE_CONTINUATION,
+					  2, seq, TEST_MSG_ID, junk,
+					  GUNYAH_RM_PAYLOAD_SIZE),
+			-EINVAL);
+}
+
+struct test_notifier {
+	struct notifier_block nb;
+	struct completion done;
+	unsigned int count;
+	u32 ids[4];
+	size_t size;
+	u8 payload[1024];
+};
+
+static int test_notifier_call(struct notifier_block *nb, unsigned long action,
+			      void *data)
+{
+	struct test_notifier *tn = container_of(nb, struct test_notifier, nb);
+	struct gunyah_rm_notification *notification = data;
+
+	if (tn->count < ARRAY_SIZE(tn->ids))
+		tn->ids[tn->count] = action;
+	tn->count++;
+
+	WARN_ON(notification->id != action);
+	tn->size = min(notification->size, sizeof(tn->payload));
+	memcpy(tn->payload, notification->payload, tn->size);
+
+	complete(&tn->done);
+
+	return NOTIFY_OK;
+}
+
+static void test_wait_notification(struct kunit *test,
+				   struct test_notifier *tn)
+{
+	unsigned long left;
+
+	left = wait_for_completion_timeout(&tn->done, TEST_TIMEOUT);
+	KUNIT_ASSERT_GT_MSG(test, left, 0, "notification not delivered");
+}
+
+/* A message cut short by the next one fails its call; the next one counts. */
+static void gunyah_rm_test_reply_cut_short(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct test_notifier *tn;
+	struct test_call *call;
+	u8 *data;
+
+	tn = kunit_kzalloc(test, sizeof(*tn), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tn);
+	tn->nb.notifier_call = test_notifier_call;
+	init_completion(&tn->done);
+	KUNIT_ASSERT_EQ(test, gunyah_rm_notifier_register(ctx->rm, &tn->nb), 0);
+
+	data = test_pattern(test, GUNYAH_RM_PAYLOAD_SIZE, 6);
+	put_unaligned_le32(GUNYAH_RM_ERROR_OK, data);
+
+	call = test_start_call(test, TEST_MSG_ID, NULL, 0);
+	test_wait_packets(test, 1);
+
+	KUNIT_EXPECT_EQ(test, test_inject(test, GUNYAH_RM_RPC_TYPE_REPLY, 1,
+					  test_packet_seq(ctx, 0), TEST_MSG_ID,
+					  data, GUNYAH_RM_PAYLOAD_SIZE),
+			0);
+	KUNIT_EXPECT_EQ(test, test_inject(test, GUNYAH_RM_RPC_TYPE_NOTIF, 0, 0,
+					  GUNYAH_RM_NOTIFICATION_VM_STATUS,
+					  data, 8),
+			0);
+
+	test_wait_call(test, call);
+	KUNIT_EXPECT_EQ(test, call->ret, -EBADMSG);
+	KUNIT_EXPECT_NULL(test, call->resp);
+
+	test_wait_notification(test, tn);
+	KUNIT_EXPECT_EQ(test, tn->ids[0], GUNYAH_RM_NOTIFICATION_VM_STATUS);
+	KUNIT_EXPECT_EQ(test, tn->size, 8);
+
+	gunyah_rm_notifier_unregister(ctx->rm, &tn->nb);
+}
+
+/* Several outstanding calls get their own replies, whatever the order. */
+static void gunyah_rm_test_concurrent_calls(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct test_call *calls[4];
+	__le32 req[4], val;
+	u16 seqs[4];
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
+		req[i] = cpu_to_le32(i);
+		calls[i] = test_start_call(test, TEST_MSG_ID + i, &req[i],
+					   sizeof(req[i]));
+	}
+
+	test_wait_packets(test, ARRAY_SIZE(calls));
+	KUNIT_ASSERT_EQ(test, test_num_packets(ctx), ARRAY_SIZE(calls));
+
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
+		u32 idx = test_packet_msg_id(ctx, i) - TEST_MSG_ID;
+
+		KUNIT_ASSERT_LT(test, idx, ARRAY_SIZE(calls));
+		seqs[idx] = test_packet_seq(ctx, i);
+		KUNIT_EXPECT_MEMEQ(test, ctx->packets[i].data + 8, &req[idx],
+				   sizeof(req[idx]));
+	}
+	for (i = 0; i < ARRAY_SIZE(calls); i++)
+		for (j = i + 1; j < ARRAY_SIZE(calls); j++)
+			KUNIT_EXPECT_NE(test, seqs[i], seqs[j]);
+
+	/* Sequence of one call with the message ID of another: dropped */
+	val = cpu_to_le32(0xbad);
+	KUNIT_EXPECT_EQ(test, test_inject(test, GUNYAH_RM_RPC_TYPE_REPLY, 0,
+					  seqs[0], TEST_MSG_ID + 1, &val,
+					  sizeof(val)),
+			-EINVAL);
+	/* A sequence number nobody waits for: dropped */
+	KUNIT_EXPECT_EQ(test, test_inject(test, GUNYAH_RM_RPC_TYPE_REPLY, 0,
+					  (u16)(seqs[0] + 1000), TEST_MSG_ID,
+					  &val, sizeof(val)),
+			-ENOENT);
+
+	for (i = ARRAY_SIZE(calls); i-- > 0;) {
+		val = cpu_to_le32(1000 + i);
+		KUNIT_EXPECT_FALSE(test, test_call_returned(calls[i]));
+		test_inject_reply(test, seqs[i], TEST_MSG_ID + i,
+				  GUNYAH_RM_ERROR_OK, &val, sizeof(val));
+		test_wait_call(test, calls[i]);
+	}
+
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
+		KUNIT_EXPECT_EQ(test, calls[i]->ret, 0);
+		KUNIT_ASSERT_EQ(test, calls[i]->resp_size, sizeof(val));
+		KUNIT_EXPECT_EQ(test, get_unaligned_le32(calls[i]->resp),
+				1000 + i);
+	}
+
+	/* Answered: the same reply again finds nobody */
+	KUNIT_EXPECT_EQ(test, test_inject(test, GUNYAH_RM_RPC_TYPE_REPLY, 0,
+					  seqs[0], TEST_MSG_ID, &val,
+					  sizeof(val)),
+			-ENOENT);
+}
+
+/* Notifications reach the subscribers, in order, until they unsubscribe. */
+static void gunyah_rm_test_notifications(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct test_notifier *tn;
+	u8 *data;
+
+	tn = kunit_kzalloc(test, sizeof(*tn), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tn);
+	tn->nb.notifier_call = test_notifier_call;
+	init_completion(&tn->done);
+	KUNIT_ASSERT_EQ(test, gunyah_rm_notifier_register(ctx->rm, &tn->nb), 0);
+
+	data = test_pattern(test, 600, 7);
+
+	test_inject_msg(test, GUNYAH_RM_RPC_TYPE_NOTIF, 0,
+			GUNYAH_RM_NOTIFICATION_VM_STATUS, data, 8);
+	test_wait_notification(test, tn);
+	KUNIT_EXPECT_EQ(test, tn->ids[0], GUNYAH_RM_NOTIFICATION_VM_STATUS);
+	KUNIT_ASSERT_EQ(test, tn->size, 8);
+	KUNIT_EXPECT_MEMEQ(test, tn->payload, data, 8);
+
+	/* Three packets */
+	reinit_completion(&tn->done);
+	test_inject_msg(test, GUNYAH_RM_RPC_TYPE_NOTIF, 0,
+			GUNYAH_RM_NOTIFICATION_VM_EXITED, data, 600);
+	test_wait_notification(test, tn);
+	KUNIT_EXPECT_EQ(test, tn->ids[1], GUNYAH_RM_NOTIFICATION_VM_EXITED);
+	KUNIT_ASSERT_EQ(test, tn->size, 600);
+	KUNIT_EXPECT_MEMEQ(test, tn->payload, data, 600);
+
+	/* Two in a row arrive in order */
+	test_inject_msg(test, GUNYAH_RM_RPC_TYPE_NOTIF, 0,
+			GUNYAH_RM_NOTIFICATION_MEM_SHARED, data, 4);
+	test_inject_msg(test, GUNYAH_RM_RPC_TYPE_NOTIF, 0,
+			GUNYAH_RM_NOTIFICATION_MEM_RELEASED, data, 4);
+	flush_work(&ctx->rm->notif_work);
+	KUNIT_EXPECT_EQ(test, tn->count, 4);
+	KUNIT_EXPECT_EQ(test, tn->ids[2], GUNYAH_RM_NOTIFICATION_MEM_SHARED);
+	KUNIT_EXPECT_EQ(test, tn->ids[3], GUNYAH_RM_NOTIFICATION_MEM_RELEASED);
+
+	KUNIT_EXPECT_EQ(test, gunyah_rm_notifier_unregister(ctx->rm, &tn->nb),
+			0);
+	test_inject_msg(test, GUNYAH_RM_RPC_TYPE_NOTIF, 0,
+			GUNYAH_RM_NOTIFICATION_VM_STATUS, data, 8);
+	flush_work(&ctx->rm->notif_work);
+	KUNIT_EXPECT_EQ(test, tn->count, 4);
+}
+
+/* An RM error in the reply is the call's result, mapped to an errno. */
+static void gunyah_rm_test_rm_error(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct test_call *call;
+	__le32 val = cpu_to_le32(42);
+
+	call = test_start_call(test, TEST_MSG_ID, NULL, 0);
+	test_wait_packets(test, 1);
+	test_inject_reply(test, test_packet_seq(ctx, 0), TEST_MSG_ID,
+			  GUNYAH_RM_ERROR_DENIED, &val, sizeof(val));
+	test_wait_call(test, call);
+	KUNIT_EXPECT_EQ(test, call->ret, -EPERM);
+	KUNIT_EXPECT_NULL(test, call->resp);
+	KUNIT_EXPECT_EQ(test, call->resp_size, 0);
+}
+
+static void gunyah_rm_test_error_remap(struct kunit *test)
+{
+	static const struct {
+		u32 rm_error;
+		int err;
+	} map[] = {
+		{ GUNYAH_RM_ERROR_OK, 0 },
+		{ GUNYAH_RM_ERROR_UNIMPLEMENTED, -EOPNOTSUPP },
+		{ GUNYAH_RM_ERROR_NOMEM, -ENOMEM },
+		{ GUNYAH_RM_ERROR_NORESOURCE, -ENOSPC },
+		{ GUNYAH_RM_ERROR_DENIED, -EPERM },
+		{ GUNYAH_RM_ERROR_INVALID, -EINVAL },
+		{ GUNYAH_RM_ERROR_BUSY, -EBUSY },
+		{ GUNYAH_RM_ERROR_ARGUMENT_INVALID, -EINVAL },
+		{ GUNYAH_RM_ERROR_HANDLE_INVALID, -EINVAL },
+		{ GUNYAH_RM_ERROR_VALIDATE_FAILED, -EINVAL },
+		{ GUNYAH_RM_ERROR_MAP_FAILED, -EIO },
+		{ GUNYAH_RM_ERROR_MEM_INVALID, -EINVAL },
+		{ GUNYAH_RM_ERROR_MEM_INUSE, -EBUSY },
+		{ GUNYAH_RM_ERROR_MEM_RELEASED, -EINVAL },
+		{ GUNYAH_RM_ERROR_VMID_INVALID, -EINVAL },
+		{ GUNYAH_RM_ERROR_LOOKUP_FAILED, -ENOENT },
+		{ GUNYAH_RM_ERROR_IRQ_INVALID, -EINVAL },
+		{ GUNYAH_RM_ERROR_IRQ_INUSE, -EBUSY },
+		{ GUNYAH_RM_ERROR_IRQ_RELEASED, -EINVAL },
+		{ GUNYAH_RM_ERROR_IN_USE, -EBUSY },
+		{ GUNYAH_RM_ERROR_IRQ_NOT_MAPPED, -ENOENT },
+		{ GUNYAH_RM_ERROR_VM_STATE, -EINVAL },
+		{ 0x15, -EBADMSG },
+		{ 0xdeadbeef, -EBADMSG },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		KUNIT_EXPECT_EQ_MSG(test, gunyah_rm_error_remap(map[i].rm_error),
+				    map[i].err, "RM error %#x", map[i].rm_error);
+}
+
+/* Malformed packets are rejected. */
+static void gunyah_rm_test_malformed(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	u8 packet[GUNYAH_RM_PACKET_SIZE + 1] = {};
+	struct gunyah_rm_rpc_hdr *hdr = (struct gunyah_rm_rpc_hdr *)packet;
+	struct test_call *call;
+	__le16 half = 0;
+
+	/* Too short for a header, or longer than a message queue message */
+	KUNIT_EXPECT_EQ(test, gunyah_rm_core_rx(ctx->rm, packet, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_core_rx(ctx->rm, packet, 7), -EINVAL);
+
+	hdr->api = GUNYAH_RM_RPC_API;
+	hdr->type = GUNYAH_RM_RPC_TYPE_NOTIF;
+	hdr->msg_id = cpu_to_le32(GUNYAH_RM_NOTIFICATION_VM_STATUS);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_core_rx(ctx->rm, packet,
+						GUNYAH_RM_PACKET_SIZE + 1),
+			-EINVAL);
+
+	/* Wrong API version or header size */
+	hdr->api = 0x11;
+	KUNIT_EXPECT_EQ(test, gunyah_rm_core_rx(ctx->rm, packet, 16), -EINVAL);
+	hdr->api = 0x22;
+	KUNIT_EXPECT_EQ(test, gunyah_rm_core_rx(ctx->rm, packet, 16), -EINVAL);
+	hdr->api = GUNYAH_RM_RPC_API;
+
+	/* More than 62 continuations announced */
+	hdr->type = FIELD_PREP(GUNYAH_RM_RPC_FRAGMENTS_MASK, 63) |
+		    GUNYAH_RM_RPC_TYPE_NOTIF;
+	KUNIT_EXPECT_EQ(test, gunyah_rm_core_rx(ctx->rm, packet, 16), -EINVAL);
+
+	/* The RM does not send requests */
+	hdr->type = GUNYAH_RM_RPC_TYPE_REQUEST;
+	KUNIT_EXPECT_EQ(test, gunyah_rm_core_rx(ctx->rm, packet, 16), -EINVAL);
+
+	/* A reply without a (whole) error code fails its call */
+	call = test_start_call(test, TEST_MSG_ID, NULL, 0);
+	test_wait_packets(test, 1);
+	KUNIT_EXPECT_EQ(test, test_inject(test, GUNYAH_RM_RPC_TYPE_REPLY, 0,
+					  test_packet_seq(ctx, 0), TEST_MSG_ID,
+					  NULL, 0),
+			0);
+	test_wait_call(test, call);
+	KUNIT_EXPECT_EQ(test, call->ret, -EBADMSG);
+
+	call = test_start_call(test, TEST_MSG_ID, NULL, 0);
+	test_wait_packets(test, 2);
+	KUNIT_EXPECT_EQ(test, test_inject(test, GUNYAH_RM_RPC_TYPE_REPLY, 0,
+					  test_packet_seq(ctx, 1), TEST_MSG_ID,
+					  &half, sizeof(half)),
+			0);
+	test_wait_call(test, call);
+	KUNIT_EXPECT_EQ(test, call->ret, -EBADMSG);
+}
+
+/* A failed send fails the call and forgets its sequence number. */
+static void gunyah_rm_test_send_failure(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct test_call *call;
+	__le32 val = 0;
+	u8 *req;
+
+	req = test_pattern(test, 600, 8);
+	ctx->fail_at = 1;
+	call = test_start_call(test, TEST_MSG_ID, req, 600);
+	test_wait_call(test, call);
+	KUNIT_EXPECT_EQ(test, call->ret, -EIO);
+	KUNIT_ASSERT_EQ(test, test_num_packets(ctx), 1);
+
+	KUNIT_EXPECT_EQ(test, test_inject(test, GUNYAH_RM_RPC_TYPE_REPLY, 0,
+					  test_packet_seq(ctx, 0), TEST_MSG_ID,
+					  &val, sizeof(val)),
+			-ENOENT);
+}
+
+/* Stopping the connection fails outstanding and new calls. */
+static void gunyah_rm_test_stop(struct kunit *test)
+{
+	struct test_ctx *ctx = test->priv;
+	struct test_call *call;
+	__le32 val = 0;
+
+	call = test_start_call(test, TEST_MSG_ID, NULL, 0);
+	test_wait_packets(test, 1);
+
+	gunyah_rm_core_stop(ctx->rm);
+	test_wait_call(test, call);
+	KUNIT_EXPECT_EQ(test, call->ret, -ENODEV);
+
+	KUNIT_EXPECT_EQ(test, gunyah_rm_call(ctx->rm, TEST_MSG_ID, NULL, 0,
+					     NULL, NULL),
+			-ENODEV);
+	KUNIT_EXPECT_EQ(test, test_inject(test, GUNYAH_RM_RPC_TYPE_REPLY, 0,
+					  test_packet_seq(ctx, 0), TEST_MSG_ID,
+					  &val, sizeof(val)),
+			-ENODEV);
+	KUNIT_EXPECT_EQ(test, test_num_packets(ctx), 1);
+}
+
+/* VM_ALLOC_VMID, VM_DEALLOC_VMID and VM_GET_VMID */
+static void gunyah_rm_test_vmid_calls(struct kunit *test)
+{
+	static const u8 dynamic_req[] = { 0, 0, 0, 0 };
+	static const u8 static_req[] = { 7, 0, 0, 0 };
+	static const u8 dealloc_req[] = { 45, 0, 0, 0 };
+	struct test_ctx *ctx = test->priv;
+	struct test_call *call;
+	__le32 val;
+	u16 vmid = 0;
+
+	/* Dynamic allocation: the RM names the VMID */
+	call = test_start(test, TEST_CALL_ALLOC_VMID, 0, NULL, 0, 0);
+	test_wait_packets(test, 1);
+	KUNIT_EXPECT_EQ(test, test_packet_msg_id(ctx, 0), 0x56000001);
+	KUNIT_ASSERT_EQ(test, ctx->packets[0].size, 8 + sizeof(dynamic_req));
+	KUNIT_EXPECT_MEMEQ(test, ctx->packets[0].data + 8, dynamic_req,
+			   sizeof(dynamic_req));
+	val = cpu_to_le32(45);
+	test_inject_reply(test, test_packet_seq(ctx, 0), 0x56000001,
+			  GUNYAH_RM_ERROR_OK, &val, sizeof(val));
+	test_wait_call(test, call);
+	KUNIT_EXPECT_EQ(test, call->ret, 45);
+
+	/* Static allocation: no VMID in the reply */
+	call = test_start(test, TEST_CALL_ALLOC_VMID, 0, NULL, 0, 7);
+	test_wait_packets(test, 2);
+	KUNIT_EXPECT_MEMEQ(test, ctx->packets[1].data + 8, static_req,
+			   sizeof(static_req));
+	test_inject_reply(test, test_packet_seq(ctx, 1), 0x56000001,
+			  GUNYAH_RM_ERROR_OK, NULL, 0);
+	test_wait_call(test, call);
+	KUNIT_EXPECT_EQ(test, call->ret, 7);
+
+	/* Dynamic allocation with a truncated reply */
+	call = test_start(test, TEST_CALL_ALLOC_VMID, 0, NULL, 0, 0);
+	test_wait_packets(test, 3);
+	test_inject_reply(test, test_packet_seq(ctx, 2), 0x56000001,
+			  GUNYAH_RM_ERROR_OK, &val, 2);
+	test_wait_call(test, call);
+	KUNIT_EXPECT_EQ(test, call->ret, -EBADMSG);
+
+	/* Out of VMIDs */
+	call = test_start(test, TEST_CALL_ALLOC_VMID, 0, NULL, 0, 0);
+	test_wait_packets(test, 4);
+	test_inject_reply(test, test_packet_seq(ctx, 3), 0x56000001,
+			  GUNYAH_RM_ERROR_NORESOURCE, NULL, 0);
+	test_wait_call(test, call);
+	KUNIT_EXPECT_EQ(test, call->ret, -ENOSPC);
+
+	call = test_start(test, TEST_CALL_DEALLOC_VMID, 0, NULL, 0, 45);
+	test_wait_packets(test, 5);
+	KUNIT_EXPECT_EQ(test, test_packet_msg_id(ctx, 4), 0x56000002);
+	KUNIT_EXPECT_MEMEQ(test, ctx->packets[4].data + 8, dealloc_req,
+			   sizeof(dealloc_req));
+	test_inject_reply(test, test_packet_seq(ctx, 4), 0x56000002,
+			  GUNYAH_RM_ERROR_OK, NULL, 0);
+	test_wait_call(test, call);
+	KUNIT_EXPECT_EQ(test, call->ret, 0);
+
+	/* VM_GET_VMID asks once, then answers from the cache */
+	call = test_start(test, TEST_CALL_GET_VMID, 0, NULL, 0, 0);
+	test_wait_packets(test, 6);
+	KUNIT_EXPECT_EQ(test, test_packet_msg_id(ctx, 5), 0x56000024);
+	KUNIT_EXPECT_EQ(test, ctx->packets[5].size, 8);
+	val = cpu_to_le32(3);
+	test_inject_reply(test, test_packet_seq(ctx, 5), 0x56000024,
+			  GUNYAH_RM_ERROR_OK, &val, sizeof(val));
+	test_wait_call(test, call);
+	KUNIT_EXPECT_EQ(test, call->ret, 0);
+	KUNIT_EXPECT_EQ(test, call->vmid, 3);
+
+	KUNIT_EXPECT_EQ(test, gunyah_rm_get_vmid(ctx->rm, &vmid), 0);
+	KUNIT_EXPECT_EQ(test, vmid, 3);
+	KUNIT_EXPECT_EQ(test, test_num_packets(ctx), 6);
+}
+
+static struct kunit_case gunyah_rm_rpc_test_cases[] = {
+	KUNIT_CASE_PARAM(gunyah_rm_test_request_fragments,
+			 test_frag_gen_params),
+	KUNIT_CASE(gunyah_rm_test_request_too_long),
+	KUNIT_CASE(gunyah_rm_test_reply_reassembly),
+	KUNIT_CASE(gunyah_rm_test_reply_max_fragments),
+	KUNIT_CASE(gunyah_rm_test_continuation_mismatch),
+	KUNIT_CASE(gunyah_rm_test_reply_cut_short),
+	KUNIT_CASE(gunyah_rm_test_concurrent_calls),
+	KUNIT_CASE(gunyah_rm_test_notifications),
+	KUNIT_CASE(gunyah_rm_test_rm_error),
+	KUNIT_CASE(gunyah_rm_test_error_remap),
+	KUNIT_CASE(gunyah_rm_test_malformed),
+	KUNIT_CASE(gunyah_rm_test_send_failure),
+	KUNIT_CASE(gunyah_rm_test_stop),
+	KUNIT_CASE(gunyah_rm_test_vmid_calls),
+	{}
+};
+
+static struct kunit_suite gunyah_rm_rpc_test_suite = {
+	.name = "gunyah_rm_rpc",
+	.init = gunyah_rm_test_init,
+	.exit = gunyah_rm_test_exit,
+	.test_cases = gunyah_rm_rpc_test_cases,
+};
+
+/* Hypercall errors map to errnos. */
+static void gunyah_hypercall_test_error_remap(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, gunyah_error_remap(GUNYAH_ERROR_OK), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_error_remap(GUNYAH_ERROR_UNIMPLEMENTED),
+			-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, gunyah_error_remap(GUNYAH_ERROR_RETRY), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, gunyah_error_remap(GUNYAH_ERROR_ARG_INVAL),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, gunyah_error_remap(GUNYAH_ERROR_NOMEM), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, gunyah_error_remap(GUNYAH_ERROR_DENIED), -EACCES);
+	KUNIT_EXPECT_EQ(test, gunyah_error_remap(GUNYAH_ERROR_BUSY), -EBUSY);
+	KUNIT_EXPECT_EQ(test, gunyah_error_remap(GUNYAH_ERROR_MSGQUEUE_FULL),
+			-EAGAIN);
+	KUNIT_EXPECT_EQ(test, gunyah_error_remap(GUNYAH_ERROR_MSGQUEUE_EMPTY),
+			-EAGAIN);
+	KUNIT_EXPECT_EQ(test,
+			gunyah_error_remap(GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE),
+			-ENXIO);
+	KUNIT_EXPECT_EQ(test, gunyah_error_remap(GUNYAH_ERROR_FAILURE), -EIO);
+	KUNIT_EXPECT_EQ(test, gunyah_error_remap((enum gunyah_error)99), -EIO);
+}
+
+/* Field layout of hyp_identify's api_info */
+static void gunyah_hypercall_test_api_version(struct kunit *test)
+{
+	struct gunyah_hypercall_hyp_identify_resp identity = {
+		.api_info = 0x5100000000008001ULL,
+	};
+
+	KUNIT_EXPECT_EQ(test, gunyah_api_version(&identity), GUNYAH_API_V1);
+	KUNIT_EXPECT_TRUE(test,
+			  identity.api_info & GUNYAH_API_INFO_IS_64BIT);
+	KUNIT_EXPECT_FALSE(test,
+			   identity.api_info & GUNYAH_API_INFO_BIG_ENDIAN);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(GUNYAH_API_INFO_VARIANT_MASK,
+					identity.api_info), 0x51);
+}
+
+static struct kunit_case gunyah_hypercall_test_cases[] = {
+	KUNIT_CASE(gunyah_hypercall_test_error_remap),
+	KUNIT_CASE(gunyah_hypercall_test_api_version),
+	{}
+};
+
+static struct kunit_suite gunyah_hypercall_test_suite = {
+	.name = "gunyah_hypercall",
+	.test_cases = gunyah_hypercall_test_cases,
+};
+
+kunit_test_suites(&gunyah_rm_rpc_test_suite, &gunyah_hypercall_test_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests of the Gunyah Resource Manager RPC");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -1,0 +1,614 @@
+/* SPDX-License-Identifier: GPL-2.0-only WITH Linux-syscall-note */
+/*
+ * Userspace interface for /dev/gunyah: create and run virtual machines under
+ * the Gunyah hypervisor.
+ *
+ * Two generations of this interface are in use and share one number space:
+ * the GH_* names (LKML v14, Android Common Kernel, crosvm, QEMU) and the
+ * GUNYAH_* names (LKML v17, gunyah-test-vmm). Every ioctl, structure and
+ * constant is available under both prefixes where both generations define
+ * it; see Documentation/virt/gunyah/vm-manager.rst.
+ */
+
+#ifndef _UAPI_LINUX_GUNYAH_H
+#define _UAPI_LINUX_GUNYAH_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define GUNYAH_IOCTL_TYPE		'G'
+#define GH_IOCTL_TYPE			GUNYAH_IOCTL_TYPE
+
+/* Android Common Kernel extensions use their own ioctl type. */
+#define GH_ANDROID_IOCTL_TYPE		'A'
+#define GUNYAH_ANDROID_IOCTL_TYPE	GH_ANDROID_IOCTL_TYPE
+
+/*
+ * ioctls for /dev/gunyah
+ */
+
+/**
+ * define GUNYAH_CREATE_VM - Create a virtual machine
+ *
+ * Issued on /dev/gunyah with an argument of 0 (any other value is rejected
+ * with EINVAL). Allocates a VM identifier from the Resource Manager.
+ *
+ * Return: a new file descriptor (close-on-exec) for the VM.
+ */
+#define GUNYAH_CREATE_VM		_IO(GUNYAH_IOCTL_TYPE, 0x0)
+#define GH_CREATE_VM			GUNYAH_CREATE_VM
+
+/**
+ * define GUNYAH_VCPU_MMAP_SIZE - Size of the vCPU run page
+ *
+ * Issued on /dev/gunyah. The vCPU file descriptor is mmap()ed with this size
+ * at offset 0 to access &struct gunyah_vcpu_run.
+ *
+ * Return: the size, in bytes, of the mapping.
+ */
+#define GUNYAH_VCPU_MMAP_SIZE		_IO(GUNYAH_IOCTL_TYPE, 0x6)
+#define GH_VCPU_MMAP_SIZE		GUNYAH_VCPU_MMAP_SIZE
+
+/**
+ * enum gunyah_mem_flags - Flags for &struct gunyah_create_mem_args
+ * @GHMF_CLOEXEC: Create the guest memory file descriptor close-on-exec.
+ * @GHMF_ALLOW_HUGEPAGE: Allow the guest memory to be backed by huge pages.
+ */
+enum gunyah_mem_flags {
+	GHMF_CLOEXEC		= 1U << 0,
+	GHMF_ALLOW_HUGEPAGE	= 1U << 1,
+};
+
+/**
+ * struct gunyah_create_mem_args - Description of guest memory to create
+ * @flags: See &enum gunyah_mem_flags.
+ * @size: Size of the memory, in bytes; a multiple of the page size.
+ * @reserved: Reserved, must be zero.
+ */
+struct gunyah_create_mem_args {
+	__u64 flags;
+	__u64 size;
+	__u64 reserved[6];
+};
+
+/**
+ * define GUNYAH_CREATE_GUEST_MEM - Create memory that can be given to a VM
+ *
+ * Issued on /dev/gunyah with a pointer to &struct gunyah_create_mem_args.
+ *
+ * Return: a file descriptor for the guest memory, to be passed to
+ * &GUNYAH_VM_MAP_MEM.
+ */
+#define GUNYAH_CREATE_GUEST_MEM		_IOW(GUNYAH_IOCTL_TYPE, 0x8, \
+					     struct gunyah_create_mem_args)
+#define GH_CREATE_GUEST_MEM		GUNYAH_CREATE_GUEST_MEM
+
+/*
+ * ioctls for VM file descriptors (returned by GUNYAH_CREATE_VM)
+ */
+
+/* Access flags of &struct gunyah_userspace_memory_region. */
+#define GH_MEM_ALLOW_READ		(1U << 0)
+#define GH_MEM_ALLOW_WRITE		(1U << 1)
+#define GH_MEM_ALLOW_EXEC		(1U << 2)
+
+/**
+ * struct gunyah_userspace_memory_region - Userspace memory given to a VM
+ * @label: Identifier of the region, unique within the VM.
+ * @flags: Guest access rights: GH_MEM_ALLOW_READ, GH_MEM_ALLOW_WRITE and
+ *         GH_MEM_ALLOW_EXEC.
+ * @guest_phys_addr: Guest physical address of the region (page-aligned).
+ * @memory_size: Size of the region in bytes (page-aligned).
+ * @userspace_addr: Address of the memory in the caller's address space
+ *                  (page-aligned).
+ */
+struct gunyah_userspace_memory_region {
+	__u32 label;
+	__u32 flags;
+	__u64 guest_phys_addr;
+	__u64 memory_size;
+	__u64 userspace_addr;
+};
+
+#define gh_userspace_memory_region	gunyah_userspace_memory_region
+
+/**
+ * define GH_VM_SET_USER_MEM_REGION - Share userspace memory with a VM
+ *
+ * Takes a pointer to &struct gunyah_userspace_memory_region. The memory is
+ * shared: the host keeps access to it while the VM runs.
+ *
+ * Return: 0 on success.
+ */
+#define GH_VM_SET_USER_MEM_REGION	_IOW(GUNYAH_IOCTL_TYPE, 0x1, \
+					     struct gunyah_userspace_memory_region)
+#define GUNYAH_VM_SET_USER_MEM_REGION	GH_VM_SET_USER_MEM_REGION
+
+/**
+ * define GH_VM_ANDROID_LEND_USER_MEM - Lend userspace memory to a VM
+ *
+ * Takes a pointer to &struct gunyah_userspace_memory_region. The memory is
+ * lent: the host loses access to it while the VM owns it.
+ *
+ * Return: 0 on success.
+ */
+#define GH_VM_ANDROID_LEND_USER_MEM	_IOW(GH_ANDROID_IOCTL_TYPE, 0x11, \
+					     struct gunyah_userspace_memory_region)
+#define GUNYAH_VM_ANDROID_LEND_USER_MEM	GH_VM_ANDROID_LEND_USER_MEM
+
+/**
+ * struct gunyah_vm_dtb_config - Location of the VM's devicetree blob
+ * @guest_phys_addr: Guest physical address of the devicetree.
+ * @size: Maximum size of the devicetree, including room for the overlay
+ *        that the Resource Manager applies to it.
+ */
+struct gunyah_vm_dtb_config {
+	__u64 guest_phys_addr;
+	__u64 size;
+};
+
+#define gh_vm_dtb_config		gunyah_vm_dtb_config
+
+/**
+ * define GUNYAH_VM_SET_DTB_CONFIG - Set the location of the VM's devicetree
+ *
+ * Takes a pointer to &struct gunyah_vm_dtb_config. Only before the VM starts.
+ *
+ * Return: 0 on success.
+ */
+#define GUNYAH_VM_SET_DTB_CONFIG	_IOW(GUNYAH_IOCTL_TYPE, 0x2, \
+					     struct gunyah_vm_dtb_config)
+#define GH_VM_SET_DTB_CONFIG		GUNYAH_VM_SET_DTB_CONFIG
+
+/**
+ * define GUNYAH_VM_START - Start the VM
+ *
+ * Configures the VM with the Resource Manager and starts it. Starting a VM
+ * that is already running succeeds.
+ *
+ * Return: 0 on success.
+ */
+#define GUNYAH_VM_START			_IO(GUNYAH_IOCTL_TYPE, 0x3)
+#define GH_VM_START			GUNYAH_VM_START
+
+/**
+ * enum gunyah_fn_type - Types of VM functions
+ * @GUNYAH_FN_VCPU: A vCPU. &struct gunyah_fn_desc.arg points to
+ *                  &struct gunyah_fn_vcpu_arg; adding the function returns a
+ *                  vCPU file descriptor.
+ * @GUNYAH_FN_IRQFD: An eventfd that raises a doorbell interrupt in the VM.
+ *                   &struct gunyah_fn_desc.arg points to
+ *                   &struct gunyah_fn_irqfd_arg.
+ * @GUNYAH_FN_IOEVENTFD: An eventfd signalled by guest writes to an MMIO
+ *                       address. &struct gunyah_fn_desc.arg points to
+ *                       &struct gunyah_fn_ioeventfd_arg.
+ */
+enum gunyah_fn_type {
+	GUNYAH_FN_VCPU = 1,
+	GUNYAH_FN_IRQFD = 2,
+	GUNYAH_FN_IOEVENTFD = 3,
+};
+
+#define GH_FN_VCPU			GUNYAH_FN_VCPU
+#define GH_FN_IRQFD			GUNYAH_FN_IRQFD
+#define GH_FN_IOEVENTFD			GUNYAH_FN_IOEVENTFD
+
+#define GUNYAH_FN_MAX_ARG_SIZE		256
+#define GH_FN_MAX_ARG_SIZE		GUNYAH_FN_MAX_ARG_SIZE
+
+/**
+ * struct gunyah_fn_vcpu_arg - Argument of a vCPU function
+ * @id: Index of the vCPU in the VM.
+ */
+struct gunyah_fn_vcpu_arg {
+	__u32 id;
+};
+
+#define gh_fn_vcpu_arg			gunyah_fn_vcpu_arg
+
+/**
+ * enum gunyah_irqfd_flags - Flags of &struct gunyah_fn_irqfd_arg
+ * @GUNYAH_IRQFD_FLAGS_LEVEL: The interrupt behaves like a level-triggered one
+ *                            in the guest: raising it again before the guest
+ *                            handled it keeps it asserted.
+ */
+enum gunyah_irqfd_flags {
+	GUNYAH_IRQFD_FLAGS_LEVEL = 1U << 0,
+};
+
+#define GH_IRQFD_LEVEL			GUNYAH_IRQFD_FLAGS_LEVEL
+
+/**
+ * struct gunyah_fn_irqfd_arg - Argument of an irqfd function
+ * @fd: An eventfd; writing to it raises the doorbell.
+ * @label: Label of the doorbell in the VM's devicetree.
+ * @flags: See &enum gunyah_irqfd_flags.
+ * @padding: Padding, must be zero.
+ */
+struct gunyah_fn_irqfd_arg {
+	__u32 fd;
+	__u32 label;
+	__u32 flags;
+	__u32 padding;
+};
+
+#define gh_fn_irqfd_arg			gunyah_fn_irqfd_arg
+
+/**
+ * enum gunyah_ioeventfd_flags - Flags of &struct gunyah_fn_ioeventfd_arg
+ * @GUNYAH_IOEVENTFD_FLAGS_DATAMATCH: Signal the eventfd only when the written
+ *                                    value equals
+ *                                    &struct gunyah_fn_ioeventfd_arg.datamatch.
+ */
+enum gunyah_ioeventfd_flags {
+	GUNYAH_IOEVENTFD_FLAGS_DATAMATCH = 1U << 0,
+};
+
+#define GH_IOEVENTFD_DATAMATCH		GUNYAH_IOEVENTFD_FLAGS_DATAMATCH
+#define GH_IOEVENTFD_FLAGS_DATAMATCH	GUNYAH_IOEVENTFD_FLAGS_DATAMATCH
+
+/**
+ * struct gunyah_fn_ioeventfd_arg - Argument of an ioeventfd function
+ * @datamatch: Value compared with the written data when
+ *             GUNYAH_IOEVENTFD_FLAGS_DATAMATCH is set.
+ * @addr: Guest physical address of the MMIO register.
+ * @len: Access size: 1, 2, 4 or 8 bytes, or 0 for any size.
+ * @fd: The eventfd to signal.
+ * @flags: See &enum gunyah_ioeventfd_flags.
+ * @padding: Padding, must be zero.
+ */
+struct gunyah_fn_ioeventfd_arg {
+	__u64 datamatch;
+	__u64 addr;
+	__u32 len;
+	__s32 fd;
+	__u32 flags;
+	__u32 padding;
+};
+
+#define gh_fn_ioeventfd_arg		gunyah_fn_ioeventfd_arg
+
+/**
+ * struct gunyah_fn_desc - Description of a VM function
+ * @type: See &enum gunyah_fn_type.
+ * @arg_size: Size of the argument at @arg; at most GUNYAH_FN_MAX_ARG_SIZE.
+ * @arg: Pointer to the argument of the function.
+ */
+struct gunyah_fn_desc {
+	__u32 type;
+	__u32 arg_size;
+	__u64 arg;
+};
+
+#define gh_fn_desc			gunyah_fn_desc
+
+/**
+ * define GUNYAH_VM_ADD_FUNCTION - Add a function (vCPU, irqfd, ioeventfd)
+ *
+ * Takes a pointer to &struct gunyah_fn_desc.
+ *
+ * Return: a vCPU file descriptor for GUNYAH_FN_VCPU, 0 for the other types.
+ */
+#define GUNYAH_VM_ADD_FUNCTION		_IOW(GUNYAH_IOCTL_TYPE, 0x4, \
+					     struct gunyah_fn_desc)
+#define GH_VM_ADD_FUNCTION		GUNYAH_VM_ADD_FUNCTION
+
+/**
+ * define GUNYAH_VM_REMOVE_FUNCTION - Remove a function added before
+ *
+ * Takes a pointer to &struct gunyah_fn_desc identifying the function.
+ *
+ * Return: 0 on success.
+ */
+#define GUNYAH_VM_REMOVE_FUNCTION	_IOW(GUNYAH_IOCTL_TYPE, 0x7, \
+					     struct gunyah_fn_desc)
+#define GH_VM_REMOVE_FUNCTION		GUNYAH_VM_REMOVE_FUNCTION
+
+/**
+ * enum gunyah_map_flags - Flags of &struct gunyah_map_mem_args
+ * @GUNYAH_MEM_DEFAULT_ACCESS: Default host access for the VM type (lend).
+ * @GUNYAH_MEM_FORCE_LEND: The host loses access while the VM owns the memory.
+ * @GUNYAH_MEM_FORCE_SHARE: The host keeps access to the memory.
+ * @GUNYAH_MEM_ALLOW_READ: The guest may read the memory.
+ * @GUNYAH_MEM_ALLOW_WRITE: The guest may write the memory.
+ * @GUNYAH_MEM_ALLOW_EXEC: The guest may execute from the memory.
+ * @GUNYAH_MEM_ALLOW_RWX: All of the guest access rights.
+ * @GUNYAH_MEM_UNMAP: Remove the mapping instead of adding it.
+ *
+ * The access type (the low bits, GUNYAH_MEM_ACCESS_MASK) is a value, the rest
+ * are bits. Note the access rights differ from the GH_MEM_ALLOW_* bits of
+ * &struct gunyah_userspace_memory_region.
+ */
+enum gunyah_map_flags {
+	GUNYAH_MEM_DEFAULT_ACCESS = 0,
+	GUNYAH_MEM_FORCE_LEND = 1,
+	GUNYAH_MEM_FORCE_SHARE = 2,
+#define GUNYAH_MEM_ACCESS_MASK		0x7
+
+	GUNYAH_MEM_ALLOW_READ = 1U << 4,
+	GUNYAH_MEM_ALLOW_WRITE = 1U << 5,
+	GUNYAH_MEM_ALLOW_EXEC = 1U << 6,
+	GUNYAH_MEM_ALLOW_RWX = GUNYAH_MEM_ALLOW_READ | GUNYAH_MEM_ALLOW_WRITE |
+			       GUNYAH_MEM_ALLOW_EXEC,
+
+	GUNYAH_MEM_UNMAP = 1U << 8,
+};
+
+/**
+ * struct gunyah_map_mem_args - Map guest memory into a VM
+ * @guest_addr: Guest physical address of the mapping.
+ * @flags: See &enum gunyah_map_flags.
+ * @guest_mem_fd: File descriptor returned by GUNYAH_CREATE_GUEST_MEM.
+ * @offset: Offset of the mapping in the guest memory file.
+ * @size: Size of the mapping in bytes.
+ */
+struct gunyah_map_mem_args {
+	__u64 guest_addr;
+	__u32 flags;
+	__u32 guest_mem_fd;
+	__u64 offset;
+	__u64 size;
+};
+
+/**
+ * define GUNYAH_VM_MAP_MEM - Map (or unmap) guest memory into the VM
+ *
+ * Takes a pointer to &struct gunyah_map_mem_args.
+ *
+ * Return: 0 on success.
+ */
+#define GUNYAH_VM_MAP_MEM		_IOW(GUNYAH_IOCTL_TYPE, 0x9, \
+					     struct gunyah_map_mem_args)
+#define GH_VM_MAP_MEM			GUNYAH_VM_MAP_MEM
+
+/**
+ * enum gunyah_vm_boot_context_reg - Register sets of a boot context entry
+ * @REG_SET_X: General purpose registers X0 to X31 (index 0 to 31).
+ * @REG_SET_PC: The program counter (index 0).
+ * @REG_SET_SP: The stack pointers SP_EL0 to SP_EL2 (index 0 to 2).
+ */
+enum gunyah_vm_boot_context_reg {
+	REG_SET_X = 0,
+	REG_SET_PC = 1,
+	REG_SET_SP = 2,
+};
+
+#define GUNYAH_VM_BOOT_CONTEXT_REG_SHIFT	8
+#define GUNYAH_VM_BOOT_CONTEXT_REG(reg, idx)				\
+	((((reg) & 0xff) << GUNYAH_VM_BOOT_CONTEXT_REG_SHIFT) | ((idx) & 0xff))
+#define GH_VM_BOOT_CONTEXT_REG_SHIFT	GUNYAH_VM_BOOT_CONTEXT_REG_SHIFT
+#define GH_VM_BOOT_CONTEXT_REG(reg, idx)	GUNYAH_VM_BOOT_CONTEXT_REG(reg, idx)
+
+/**
+ * struct gunyah_vm_boot_context - Initial value of a register of the boot vCPU
+ * @reg: The register: GUNYAH_VM_BOOT_CONTEXT_REG(set, index), with set from
+ *       &enum gunyah_vm_boot_context_reg.
+ * @reserved: Reserved, must be zero.
+ * @value: Value of the register.
+ */
+struct gunyah_vm_boot_context {
+	__u32 reg;
+	__u32 reserved;
+	__u64 value;
+};
+
+#define gh_vm_boot_context		gunyah_vm_boot_context
+
+/**
+ * define GUNYAH_VM_SET_BOOT_CONTEXT - Set a register of the boot vCPU
+ *
+ * Takes a pointer to &struct gunyah_vm_boot_context. Only before the VM
+ * starts; an index out of range for the register set fails with EINVAL.
+ *
+ * Return: 0 on success.
+ */
+#define GUNYAH_VM_SET_BOOT_CONTEXT	_IOW(GUNYAH_IOCTL_TYPE, 0xa, \
+					     struct gunyah_vm_boot_context)
+#define GH_VM_SET_BOOT_CONTEXT		GUNYAH_VM_SET_BOOT_CONTEXT
+
+/**
+ * struct gunyah_vm_firmware_config - Location of the VM's firmware
+ * @guest_phys_addr: Guest physical address of the firmware.
+ * @size: Size of the firmware region in bytes.
+ */
+struct gunyah_vm_firmware_config {
+	__u64 guest_phys_addr;
+	__u64 size;
+};
+
+#define gh_vm_firmware_config		gunyah_vm_firmware_config
+
+/**
+ * define GH_VM_ANDROID_SET_FW_CONFIG - Set the location of the VM's firmware
+ *
+ * Takes a pointer to &struct gunyah_vm_firmware_config. Only before the VM
+ * starts.
+ *
+ * Return: 0 on success.
+ */
+#define GH_VM_ANDROID_SET_FW_CONFIG	_IOW(GH_ANDROID_IOCTL_TYPE, 0x12, \
+					     struct gunyah_vm_firmware_config)
+#define GUNYAH_VM_ANDROID_SET_FW_CONFIG	GH_VM_ANDROID_SET_FW_CONFIG
+
+/**
+ * struct gunyah_address_range - A range of guest physical addresses
+ * @guest_phys_addr: Guest physical address of the range (page-aligned).
+ * @size: Size of the range in bytes (page-aligned).
+ */
+struct gunyah_address_range {
+	__u64 guest_phys_addr;
+	__u64 size;
+};
+
+#define gh_address_range		gunyah_address_range
+
+/**
+ * define GH_VM_RECLAIM_REGION - Take memory back from the VM
+ *
+ * Takes a pointer to &struct gunyah_address_range covering memory lent with
+ * GH_VM_ANDROID_LEND_USER_MEM, typically on balloon inflation.
+ *
+ * Return: 0 on success.
+ */
+#define GH_VM_RECLAIM_REGION		_IOW(GH_ANDROID_IOCTL_TYPE, 0x13, \
+					     struct gunyah_address_range)
+#define GUNYAH_VM_RECLAIM_REGION	GH_VM_RECLAIM_REGION
+
+/*
+ * ioctls for vCPU file descriptors (returned by GUNYAH_VM_ADD_FUNCTION)
+ */
+
+/**
+ * enum gunyah_vm_status - Why the VM is no longer runnable
+ * @GUNYAH_VM_STATUS_LOAD_FAILED: The VM could not be loaded.
+ * @GUNYAH_VM_STATUS_EXITED: The VM shut down or requested a reset; see
+ *                           &struct gunyah_vm_exit_info.
+ * @GUNYAH_VM_STATUS_CRASHED: The VM crashed.
+ */
+enum gunyah_vm_status {
+	GUNYAH_VM_STATUS_LOAD_FAILED = 1,
+	GUNYAH_VM_STATUS_EXITED = 2,
+	GUNYAH_VM_STATUS_CRASHED = 3,
+};
+
+#define GH_VM_STATUS_LOAD_FAILED	GUNYAH_VM_STATUS_LOAD_FAILED
+#define GH_VM_STATUS_EXITED		GUNYAH_VM_STATUS_EXITED
+#define GH_VM_STATUS_CRASHED		GUNYAH_VM_STATUS_CRASHED
+
+/* Size of &struct gunyah_vm_exit_info.reason. */
+#define GUNYAH_VM_MAX_EXIT_REASON_SIZE	8u
+#define GH_VM_MAX_EXIT_REASON_SIZE	GUNYAH_VM_MAX_EXIT_REASON_SIZE
+
+/**
+ * struct gunyah_vm_exit_info - How the VM exited, as reported by Gunyah
+ * @type: Exit type from the Resource Manager's VM_EXITED notification
+ *        (0 VM exit, 1 platform off, 2 platform reset, 3 PSCI SYSTEM_RESET2,
+ *        4 watchdog bite, 5 software error, 6 asynchronous hardware error,
+ *        7 forced stop).
+ * @padding: Padding.
+ * @reason_size: Number of valid bytes in @reason.
+ * @reason: Exit reason from the Resource Manager, little-endian, not
+ *          interpreted by Linux.
+ */
+struct gunyah_vm_exit_info {
+	__u16 type;
+	__u16 padding;
+	__u32 reason_size;
+	__u8 reason[GUNYAH_VM_MAX_EXIT_REASON_SIZE];
+};
+
+#define gh_vm_exit_info			gunyah_vm_exit_info
+
+/**
+ * enum gunyah_vcpu_exit - Why GUNYAH_VCPU_RUN returned 0
+ * @GUNYAH_VCPU_EXIT_UNKNOWN: Not used.
+ * @GUNYAH_VCPU_EXIT_MMIO: The vCPU accessed an MMIO address that neither the
+ *                         hypervisor nor Linux handles; see
+ *                         &struct gunyah_vcpu_run.mmio.
+ * @GUNYAH_VCPU_EXIT_STATUS: The VM is no longer runnable; see
+ *                           &struct gunyah_vcpu_run.status.
+ * @GUNYAH_VCPU_EXIT_PAGE_FAULT: The vCPU accessed guest memory that is not
+ *                               mapped; see &struct gunyah_vcpu_run.page_fault.
+ */
+enum gunyah_vcpu_exit {
+	GUNYAH_VCPU_EXIT_UNKNOWN = 0,
+	GUNYAH_VCPU_EXIT_MMIO = 1,
+	GUNYAH_VCPU_EXIT_STATUS = 2,
+	GUNYAH_VCPU_EXIT_PAGE_FAULT = 3,
+};
+
+#define GH_VCPU_EXIT_UNKNOWN		GUNYAH_VCPU_EXIT_UNKNOWN
+#define GH_VCPU_EXIT_MMIO		GUNYAH_VCPU_EXIT_MMIO
+#define GH_VCPU_EXIT_STATUS		GUNYAH_VCPU_EXIT_STATUS
+#define GH_VCPU_EXIT_PAGE_FAULT		GUNYAH_VCPU_EXIT_PAGE_FAULT
+
+/**
+ * enum gunyah_vcpu_resume_action - How to resume after an MMIO or page fault
+ * @GUNYAH_VCPU_RESUME_HANDLED: The access was handled (for an MMIO read, the
+ *                              value is in &struct gunyah_vcpu_run.mmio.data).
+ * @GUNYAH_VCPU_RESUME_FAULT: The access cannot be handled: inject the fault
+ *                            into the guest.
+ * @GUNYAH_VCPU_RESUME_RETRY: Retry the faulting access, e.g. after mapping the
+ *                            missing memory.
+ */
+enum gunyah_vcpu_resume_action {
+	GUNYAH_VCPU_RESUME_HANDLED = 0,
+	GUNYAH_VCPU_RESUME_FAULT = 1,
+	GUNYAH_VCPU_RESUME_RETRY = 2,
+};
+
+#define GH_VCPU_RESUME_HANDLED		GUNYAH_VCPU_RESUME_HANDLED
+#define GH_VCPU_RESUME_FAULT		GUNYAH_VCPU_RESUME_FAULT
+#define GH_VCPU_RESUME_RETRY		GUNYAH_VCPU_RESUME_RETRY
+
+/**
+ * struct gunyah_vcpu_run - The vCPU run page, shared with userspace
+ * @immediate_exit: Input: when set, GUNYAH_VCPU_RUN returns EINTR at once.
+ * @padding: Padding.
+ * @exit_reason: Output: see &enum gunyah_vcpu_exit.
+ * @mmio: Valid when @exit_reason is GUNYAH_VCPU_EXIT_MMIO.
+ * @mmio.phys_addr: Guest physical address of the access.
+ * @mmio.data: The written value when @mmio.is_write is 1; filled in by
+ *             userspace for reads.
+ * @mmio.len: Size of the access; only the first @mmio.len bytes of
+ *            @mmio.data are used.
+ * @mmio.is_write: 1 for a write, 0 for a read.
+ * @mmio.resume_action: Input: see &enum gunyah_vcpu_resume_action.
+ * @status: Valid when @exit_reason is GUNYAH_VCPU_EXIT_STATUS.
+ * @status.status: See &enum gunyah_vm_status.
+ * @status.exit_info: Valid when @status.status is GUNYAH_VM_STATUS_EXITED.
+ * @page_fault: Valid when @exit_reason is GUNYAH_VCPU_EXIT_PAGE_FAULT.
+ * @page_fault.phys_addr: Guest physical address of the access.
+ * @page_fault.attempt: Why Linux could not resolve the fault: -ENOENT when no
+ *                      memory is mapped there, -EPERM when the access rights
+ *                      do not allow the access.
+ * @page_fault.resume_action: Input: see &enum gunyah_vcpu_resume_action.
+ *
+ * Obtained by mmap()ing a vCPU file descriptor at offset 0 with the size
+ * returned by GUNYAH_VCPU_MMAP_SIZE. The union starts at offset 16.
+ */
+struct gunyah_vcpu_run {
+	/* in */
+	__u8 immediate_exit;
+	__u8 padding[7];
+
+	/* out */
+	__u32 exit_reason;
+
+	union {
+		struct {
+			__u64 phys_addr;
+			__u8 data[8];
+			__u32 len;
+			__u8 is_write;
+			__u8 resume_action;
+		} mmio;
+
+		struct {
+			__u32 status;
+			struct gunyah_vm_exit_info exit_info;
+		} status;
+
+		struct {
+			__u64 phys_addr;
+			__s32 attempt;
+			__u8 resume_action;
+		} page_fault;
+	};
+};
+
+#define gh_vcpu_run			gunyah_vcpu_run
+
+/**
+ * define GUNYAH_VCPU_RUN - Run the vCPU
+ *
+ * Issued on a vCPU file descriptor. Runs the vCPU on the calling thread until
+ * it needs userspace; the reason is in &struct gunyah_vcpu_run.
+ *
+ * Return: 0 when the run page holds an exit reason; fails with EINTR when a
+ * signal is pending or &struct gunyah_vcpu_run.immediate_exit is set.
+ */
+#define GUNYAH_VCPU_RUN			_IO(GUNYAH_IOCTL_TYPE, 0x5)
+#define GH_VCPU_RUN			GUNYAH_VCPU_RUN
+
+#endif /* _UAPI_LINUX_GUNYAH_H */
