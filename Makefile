@@ -46,10 +46,10 @@ check:
 unit:
 	@$(MAKE) -s -C hyp-stub O=$(STUB) test
 
-# The driver as out-of-tree modules against the prepared kernel.
+# The driver as out-of-tree modules against the prepared kernel (a copy of
+# the sources is built in build/oot; see scripts/module.sh).
 module: kernel
-	@$(MAKE) -C $(KOBJ) M=$(CURDIR) CONFIG_GUNYAH=m CONFIG_GUNYAH_KUNIT_TEST=m \
-		KBUILD_MODPOST_WARN=1 modules
+	@scripts/module.sh
 
 # The KUnit suites through the kernel's own kunit.py (separate build dir).
 kunit: kernel

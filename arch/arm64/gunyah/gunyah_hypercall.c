@@ -62,8 +62,13 @@ static bool gunyah_hvc_is_safe(void)
 {
 	unsigned int i;
 
-	if (is_hyp_mode_available())
-		return false; /* we own EL2: not a guest */
+	/*
+	 * A VHE kernel runs at EL2 itself; is_hyp_mode_available() would also
+	 * catch nVHE, but reads a symbol modules cannot use, and there the DT
+	 * and conduit checks below suffice.
+	 */
+	if (is_kernel_in_hyp_mode())
+		return false;
 
 	if (arm_smccc_1_1_get_conduit() == SMCCC_CONDUIT_HVC)
 		return true;
