@@ -36,5 +36,5 @@ fi
 if ! ls "$BUSYBOX_DEB_DIR"/busybox-static_*_arm64.deb >/dev/null 2>&1; then
 	log "downloading busybox-static:arm64"
 	mkdir -p "$BUSYBOX_DEB_DIR"
-	(cd "$BUSYBOX_DEB_DIR" && apt-get download -q busybox-static:arm64)
+	(cd "$BUSYBOX_DEB_DIR" && apt-get download -q -o APT::Sandbox::User=root busybox-static:arm64)
 fi

@@ -99,5 +99,8 @@ boot() { # name smp mem cpu kunit(0/1)
 
 boot smp2-1G 2 1G cortex-a72 1
 boot smp4-4G 4 4G cortex-a72 0
+# PAuth, SVE and the rest of -cpu max exercise the stub's feature-dependent
+# EL2 setup; pauth-impdef keeps TCG fast.
+boot max-smp2-1G 2 1G max,pauth-impdef=on 0
 echo "== boot tests total: $total_pass passed, $total_fail failed, $total_skip skipped"
 [ $total_fail = 0 ]

@@ -80,11 +80,13 @@ build() {
 	prepare
 	config
 	log "building kernel Image (log: $KOBJ/build.log)"
-	if ! kmake Image modules >"$KOBJ/build.log" 2>&1; then
+	# A line every 500 compiled files: a cold build takes a few minutes.
+	if ! kmake Image modules 2>&1 | tee "$KOBJ/build.log" |
+		awk '/^  CC/ && ++n % 500 == 0 { print "    " n " files compiled"; fflush() }'; then
 		tail -40 "$KOBJ/build.log"
 		die "kernel build failed"
 	fi
-	grep -E '^(  [A-Z]+ |.*(warning|error):)' "$KOBJ/build.log" | tail -3 || true
+	grep -E '(warning|error):' "$KOBJ/build.log" | tail -20 || true
 }
 
 case "${1:-build}" in

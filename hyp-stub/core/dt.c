@@ -4,6 +4,7 @@
 #include "dt.h"
 #include "format.h"
 #include "gunyah.h"
+#include "rm_rpc_abi.h"
 #include "rm.h"
 
 #define GIC_SPI			0
@@ -291,7 +292,7 @@ static int add_vm_node(void *fdt, int hyp)
 		return node;
 	return fdt_setprop(fdt, node, "compatible", vm_compat,
 			   sizeof(vm_compat)) ?:
-	       fdt_setprop_u32(fdt, node, "qcom,vmid", GH_VMID_HOST) ?:
+	       fdt_setprop_u32(fdt, node, "qcom,vmid", RM_VMID_HOST) ?:
 	       fdt_setprop_string(fdt, node, "qcom,vendor", "Qualcomm");
 }
 

@@ -78,7 +78,4 @@
 #define GH_ERROR_MSGQUEUE_EMPTY		60
 #define GH_ERROR_MSGQUEUE_FULL		61
 
-/* The host's own VMID as reported to it (qcom,vmid in its DT) */
-#define GH_VMID_HOST			3
-
 #endif

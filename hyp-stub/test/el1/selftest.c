@@ -12,6 +12,7 @@
 #include <libfdt.h>
 #include "format.h"
 #include "gunyah.h"
+#include "rm_rpc_abi.h"
 #include "layout.h"
 #include "rm.h"
 
@@ -321,7 +322,7 @@ static bool is_vmid_reply(const u8 *p, u64 size)
 	memcpy(&vmid, &p[12], 4);
 	return size == 16 && p[0] == 0x21 && (p[1] & 3) == 2 &&
 	       (p[2] | (p[3] << 8)) == rpc_seq && id == RM_VM_GET_VMID &&
-	       err == 0 && vmid == GH_VMID_HOST;
+	       err == 0 && vmid == RM_VMID_HOST;
 }
 
 static struct res send(u64 cap, u64 size, u64 va, u64 flags, u64 res)
@@ -446,7 +447,7 @@ static void test_scattered_buffers(void)
 	/* Reply bytes 10-15 went to page B, none to the page after A. */
 	check("MMU: page B is not contiguous with page A",
 	      pages[1][0] == 0 && pages[1][2] == 0 &&
-	      pages[2][2] == GH_VMID_HOST, 1);
+	      pages[2][2] == RM_VMID_HOST, 1);
 	/* Reading from a read-only mapping is fine. */
 	put_get_vmid(&pages[4][64]);
 	check("MMU: send from a read-only page",
