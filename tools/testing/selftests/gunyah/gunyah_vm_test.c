@@ -27,6 +27,11 @@
 #define CHILDREN		8
 #define CHILD_LOOPS		50
 #define CHILD_RETRIES		1000
+/*
+ * Each VM costs RM round trips; under TCG with KASAN on a loaded machine the
+ * loops can take minutes. The harness default (30 s) would make them timed.
+ */
+#define SLOW_TEST_TIMEOUT	600
 
 FIXTURE(gunyah) {
 	int fd;
@@ -47,7 +52,7 @@ FIXTURE_TEARDOWN(gunyah)
 }
 
 /* VMs can be created and destroyed over and over: their VMIDs are freed. */
-TEST_F(gunyah, create_close_loop)
+TEST_F_TIMEOUT(gunyah, create_close_loop, SLOW_TEST_TIMEOUT)
 {
 	int i, vm;
 
@@ -190,7 +195,7 @@ TEST_F(gunyah, vm_outlives_dev_fd)
 }
 
 /* Several processes create and destroy VMs at the same time. */
-TEST_F(gunyah, concurrent_create)
+TEST_F_TIMEOUT(gunyah, concurrent_create, SLOW_TEST_TIMEOUT)
 {
 	pid_t pids[CHILDREN];
 	int i, status;
