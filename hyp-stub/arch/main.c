@@ -109,6 +109,30 @@ static unsigned int boot_cpu_index(void)
 	      NR_CPUS);
 }
 
+/*
+ * The GICv3 redistributors (second reg entry of the GIC node, QEMU's root
+ * uses two address and two size cells): the stub enables its own timer's
+ * PPI there while a guest runs. Optional: without it the host's timer
+ * simply waits for the guest's next exit.
+ */
+static struct mem_range find_gicr(const void *fdt)
+{
+	struct mem_range r = { 0, 0 };
+	const fdt32_t *reg;
+	int node, len;
+
+	node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+	if (node < 0 || fdt_address_cells(fdt, 0) != 2 ||
+	    fdt_size_cells(fdt, 0) != 2)
+		return r;
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg || len < 32)
+		return r;
+	r.base = ((u64)fdt32_ld(&reg[4]) << 32) | fdt32_ld(&reg[5]);
+	r.size = ((u64)fdt32_ld(&reg[6]) << 32) | fdt32_ld(&reg[7]);
+	return r;
+}
+
 void __noreturn stub_main(u64 dtb)
 {
 	struct dt_host_cfg cfg = {
@@ -129,6 +153,7 @@ void __noreturn stub_main(u64 dtb)
 	linux_size = check_linux();
 	room = dtb_room(dtb, linux_size);
 	boot = boot_cpu_index();
+	gicr_range = find_gicr((const void *)dtb);
 
 	pr("Gunyah EL2 hypervisor stub, API v%u, %u CPUs, RAM %#lx-%#lx%s, stub %#x-%#x",
 	   GH_API_VERSION, dt.nr_cpus, dt.mem[0].base,
@@ -146,7 +171,7 @@ void __noreturn stub_main(u64 dtb)
 			   STUB_BASE + STUB_SIZE - (u64)__data_start);
 	enable_mmu(&el2_mmu_cfg);
 
-	err = gic_init(&dt.gicd);
+	err = gic_init(&dt.gicd, &gicr_range);
 	if (err)
 		panic("%s", err);
 	tx = gic_alloc_spi();
@@ -163,6 +188,9 @@ void __noreturn stub_main(u64 dtb)
 	dcache_clean_range(dtb, room);
 
 	rm_init();
+#ifdef HYP_VM_SELFTEST
+	vm_selftest_setup();
+#endif
 	nr_cpus = dt.nr_cpus;
 	for (i = 0; i < nr_cpus; i++)
 		cpus[i].mpidr = dt.mpidr[i];

@@ -9,6 +9,7 @@
 #include "arm64.h"
 #include "hyp.h"
 #include "mem.h"
+#include "vcpu.h"
 
 #define HYP_VA_BITS	39	/* one level-1 root table */
 #define HOST_IPA_BITS	40	/* two concatenated level-1 root tables */
@@ -34,21 +35,45 @@ extern u8 __data_start[], __image_end[];
 
 struct el2_mmu_cfg el2_mmu_cfg;
 struct pgtable host_s2;
+struct mem_range gicr_range;
 static struct pgtable hyp_s1;
 static u64 host_vtcr, host_vttbr;
 static u64 pool_next, pool_end;
 
-/* Page-table memory: the rest of the stub region, never freed. */
+/*
+ * Page-table memory: the rest of the stub region. Guest stage-2 tables come
+ * back on VM destruction and are kept on per-order free lists.
+ */
+#define POOL_MAX_ORDER	4
+
+static void *pool_free[POOL_MAX_ORDER + 1];
+
 static void *pool_zalloc(unsigned int order)
 {
 	u64 size = PGT_PAGE_SIZE << order;
-	u64 p = ALIGN_UP(pool_next, size);
+	u64 p;
 
+	if (order <= POOL_MAX_ORDER && pool_free[order]) {
+		void **head = pool_free[order];
+
+		pool_free[order] = *head;
+		memset(head, 0, size);
+		return head;
+	}
+	p = ALIGN_UP(pool_next, size);
 	if (p > pool_end || pool_end - p < size)
 		return NULL;
 	pool_next = p + size;
 	memset((void *)(uintptr_t)p, 0, size);
 	return (void *)(uintptr_t)p;
+}
+
+static void pool_give_back(void *p, unsigned int order)
+{
+	if (order > POOL_MAX_ORDER)
+		return;		/* never allocated by guests */
+	*(void **)p = pool_free[order];
+	pool_free[order] = p;
 }
 
 static void hyp_tlb_inval(const struct pgtable *pgt, u64 addr,
@@ -63,20 +88,95 @@ static void hyp_tlb_inval(const struct pgtable *pgt, u64 addr,
 }
 
 /*
- * By IPA for the current VMID, which is always the host's (0) in this stub,
- * then the combined stage-1+2 entries that may still hold the old IPA.
+ * TLB maintenance for a stage-2 by VMID: the TLBI operations act on the
+ * VMID in VTTBR_EL2, so load the table's own for the duration (as pKVM
+ * does), broadcast to all CPUs, and put the current one back.
  */
-static void host_tlb_inval(const struct pgtable *pgt, u64 addr,
-			   unsigned int level)
+static u64 s2_vttbr(const struct pgtable *pgt)
 {
-	(void)pgt;
+	return (u64)(uintptr_t)pgt->root | ((u64)pgt->vmid << 48);
+}
+
+static u64 vttbr_switch(u64 vttbr)
+{
+	u64 old = read_sysreg(vttbr_el2);
+
+	if (old != vttbr) {
+		write_sysreg(vttbr, vttbr_el2);
+		isb();
+	}
+	return old;
+}
+
+static void vttbr_restore(u64 old, u64 cur)
+{
+	if (old != cur) {
+		write_sysreg(old, vttbr_el2);
+		isb();
+	}
+}
+
+/*
+ * By IPA for the table's VMID, then the combined stage-1+2 entries that
+ * may still hold the old IPA.
+ */
+static void s2_tlb_inval(const struct pgtable *pgt, u64 addr,
+			 unsigned int level)
+{
+	u64 vttbr = s2_vttbr(pgt), old;
+
 	(void)level;
 	dsb(ishst);
+	old = vttbr_switch(vttbr);
 	asm volatile("tlbi ipas2e1is, %0" : : "r"(addr >> 12));
 	dsb(ish);
 	asm volatile("tlbi vmalle1is");
 	dsb(ish);
+	vttbr_restore(old, vttbr);
 	isb();
+}
+
+static void host_tlb_inval(const struct pgtable *pgt, u64 addr,
+			   unsigned int level)
+{
+	s2_tlb_inval(pgt, addr, level);
+}
+
+void *plat_s2_zalloc(unsigned int order)
+{
+	return pool_zalloc(order);
+}
+
+void plat_s2_free(void *p, unsigned int order)
+{
+	pool_give_back(p, order);
+}
+
+void plat_s2_tlb_inval(const struct pgtable *pgt, u64 addr,
+		       unsigned int level)
+{
+	s2_tlb_inval(pgt, addr, level);
+}
+
+void plat_s2_tlb_flush_vm(const struct vm *vm)
+{
+	u64 vttbr = s2_vttbr(&vm->s2), old;
+
+	if (!vm->s2.root)
+		return;
+	dsb(ishst);
+	old = vttbr_switch(vttbr);
+	asm volatile("tlbi vmalls12e1is");
+	dsb(ish);
+	vttbr_restore(old, vttbr);
+	isb();
+}
+
+void plat_mem_zero(u64 pa, u64 size)
+{
+	/* EL2 maps all host RAM 1:1, lent pages included. */
+	memset((void *)(uintptr_t)pa, 0, size);
+	dsb(ish);
 }
 
 static const struct pgt_ops hyp_ops = {
@@ -114,6 +214,10 @@ static const char *build_hyp_s1(const struct dt_info *dt,
 		      PGT_PROT_RW | PGT_PROT_DEVICE) ?:
 	      hyp_map(dt->gicd.base, mem_range_end(&dt->gicd),
 		      PGT_PROT_RW | PGT_PROT_DEVICE);
+	if (!ret && gicr_range.size &&
+	    hyp_map(gicr_range.base, mem_range_end(&gicr_range),
+		    PGT_PROT_RW | PGT_PROT_DEVICE))
+		gicr_range.size = 0;
 	if (ret)
 		return "cannot build the EL2 page tables";
 	/* Host RAM, so the stub can copy host buffers. */
@@ -188,6 +292,8 @@ const char *mmu_init(const struct dt_info *dt, const struct mem_range *ram,
 		    TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER |
 		    (ps << TCR_PS_SHIFT);
 	host_vttbr = (u64)host_s2.root;		/* VMID 0 */
+	host_s2.vmid = 0;
+	mem_set_host_s2(&host_s2);
 	return NULL;
 }
 

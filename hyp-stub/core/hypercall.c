@@ -6,31 +6,40 @@
 #include <string.h>
 #include "gunyah.h"
 #include "hypercall.h"
+#include "vcpu.h"
 
 spinlock_t hyp_lock = SPINLOCK_INIT;
 
 enum cap_type {
+	CAP_TYPE_NONE,
 	CAP_TYPE_MSGQ,
+	CAP_TYPE_VCPU,
 };
 
 #define CAP_RIGHT_MSGQ_SEND	BIT(0)
 #define CAP_RIGHT_MSGQ_RECV	BIT(1)
+#define CAP_RIGHT_VCPU_RUN	BIT(0)
 
 struct cap {
 	enum cap_type type;
 	u32 rights;
+	void *obj;
 };
 
-static const struct cap host_cspace[] = {
-	[HOST_CAP_RM_TX] = { CAP_TYPE_MSGQ, CAP_RIGHT_MSGQ_SEND },
-	[HOST_CAP_RM_RX] = { CAP_TYPE_MSGQ, CAP_RIGHT_MSGQ_RECV },
+/* Fixed RM queues, then one slot per possible vCPU (guarded by hyp_lock). */
+#define HOST_CSPACE_SIZE	(2 + VM_MAX_VMS * VM_MAX_VCPUS)
+
+static struct cap host_cspace[HOST_CSPACE_SIZE] = {
+	[HOST_CAP_RM_TX] = { CAP_TYPE_MSGQ, CAP_RIGHT_MSGQ_SEND, NULL },
+	[HOST_CAP_RM_RX] = { CAP_TYPE_MSGQ, CAP_RIGHT_MSGQ_RECV, NULL },
 };
 
 static int cap_check(u64 capid, enum cap_type type, u32 rights)
 {
 	const struct cap *c;
 
-	if (capid >= ARRAY_SIZE(host_cspace))
+	if (capid >= ARRAY_SIZE(host_cspace) ||
+	    host_cspace[capid].type == CAP_TYPE_NONE)
 		return GH_ERROR_CSPACE_CAP_NULL;
 	c = &host_cspace[capid];
 	if (c->type != type)
@@ -38,6 +47,31 @@ static int cap_check(u64 capid, enum cap_type type, u32 rights)
 	if ((c->rights & rights) != rights)
 		return GH_ERROR_CSPACE_INSUF_RIGHTS;
 	return GH_ERROR_OK;
+}
+
+int host_cap_alloc_vcpu(struct vcpu *v, u64 *capid)
+{
+	for (u64 i = HOST_CAP_RM_RX + 1; i < ARRAY_SIZE(host_cspace); i++) {
+		if (host_cspace[i].type != CAP_TYPE_NONE)
+			continue;
+		host_cspace[i] = (struct cap){ CAP_TYPE_VCPU,
+					       CAP_RIGHT_VCPU_RUN, v };
+		*capid = i;
+		return GH_ERROR_OK;
+	}
+	return GH_ERROR_CSPACE_FULL;
+}
+
+void host_cap_free(u64 capid)
+{
+	if (capid > HOST_CAP_RM_RX && capid < ARRAY_SIZE(host_cspace))
+		host_cspace[capid] = (struct cap){ CAP_TYPE_NONE, 0, NULL };
+}
+
+struct vcpu *host_cap_vcpu(u64 capid, int *err)
+{
+	*err = cap_check(capid, CAP_TYPE_VCPU, CAP_RIGHT_VCPU_RUN);
+	return *err ? NULL : host_cspace[capid].obj;
 }
 
 static void host_buf_read(u8 *dst, const struct host_buf *hb)
@@ -66,8 +100,9 @@ static void hyp_identify(u64 *regs)
 {
 	regs[0] = GH_API_VERSION | GH_API_INFO_64BIT |
 		  (GH_API_VARIANT_QC << GH_API_INFO_VARIANT_SHIFT);
-	/* Only what is implemented: the message queues. */
-	regs[1] = GH_API_FLAG0_MSGQUEUE;
+	/* Only what is implemented. */
+	regs[1] = GH_API_FLAG0_MSGQUEUE | GH_API_FLAG0_VCPU |
+		  GH_API_FLAG0_VCPU_RUN;
 	regs[2] = 0;
 	regs[3] = 0;
 }
@@ -184,6 +219,14 @@ void gh_vendor_hyp_call(u64 *regs)
 		break;
 	case GH_HCALL_MSGQ_FLUSH:
 		msgq_flush(regs);
+		break;
+	case GH_HCALL_VCPU_RUN:
+		/* x1 capid, x2..x4 resume0..2, x5 0 */
+		if (regs[5]) {
+			regs[0] = GH_ERROR_ARG_INVAL;
+			break;
+		}
+		plat_vcpu_run(regs);
 		break;
 	default:
 		regs[0] = (u64)GH_ERROR_UNIMPLEMENTED;

@@ -17,8 +17,8 @@
 #define PTE_XN			BIT(54)
 #define PTE_STATE_SHIFT		55	/* software bits [56:55] */
 #define PTE_STATE_MASK		(3UL << PTE_STATE_SHIFT)
-#define PTE_OWNER_SHIFT		2	/* invalid entries: owner in [9:2] */
-#define PTE_OWNER_MASK		(0xffUL << PTE_OWNER_SHIFT)
+#define PTE_OWNER_SHIFT		2	/* invalid entries: owner in [25:2] */
+#define PTE_OWNER_MASK		((u64)PGT_OWNER_MAX << PTE_OWNER_SHIFT)
 
 /* EL2 stage-1: MAIR_EL2 index 0 Device-nGnRE, 1 Normal WB (see arch/mmu.c) */
 #define S1_ATTRIDX_MASK		(7UL << 2)
@@ -130,6 +130,10 @@ static void set_pte(const struct pgtable *pgt, u64 *ptep, u64 new, u64 addr,
 
 	if (old == new)
 		return;
+	if ((old & PTE_VALID) && pgt->tlbi_deferred && !(new & PTE_VALID)) {
+		WRITE_PTE(ptep, new);
+		return;
+	}
 	if (old & PTE_VALID) {
 		WRITE_PTE(ptep, 0);
 		pgt->ops->tlb_inval(pgt, addr, level);
@@ -265,7 +269,7 @@ int pgt_unmap(struct pgtable *pgt, u64 addr, u64 size, unsigned int owner)
 		.attrs = (u64)owner << PTE_OWNER_SHIFT,
 	};
 
-	if (!range_ok(pgt, addr, size) || owner > 0xff)
+	if (!range_ok(pgt, addr, size) || owner > PGT_OWNER_MAX)
 		return PGT_EINVAL;
 	return run_op(pgt, &op);
 }
@@ -380,4 +384,25 @@ unsigned int pgt_leaf_owner(const struct pgt_leaf *leaf)
 	if (leaf->pte & PTE_VALID)
 		return PGT_OWNER_NONE;
 	return (leaf->pte & PTE_OWNER_MASK) >> PTE_OWNER_SHIFT;
+}
+
+static void free_table(const struct pgtable *pgt, u64 *table,
+		       unsigned int level, unsigned int order)
+{
+	unsigned int i, n = PTRS_PER_TABLE << order;
+
+	for (i = 0; level < 3 && i < n; i++)
+		if (pte_is_table(READ_PTE(&table[i]), level))
+			free_table(pgt, pte_table(READ_PTE(&table[i])),
+				   level + 1, 0);
+	pgt->ops->free_pages(table, order);
+}
+
+void pgt_destroy(struct pgtable *pgt)
+{
+	if (!pgt->root)
+		return;
+	if (pgt->ops->free_pages)
+		free_table(pgt, pgt->root, pgt->start_level, pgt->root_order);
+	pgt->root = NULL;
 }

@@ -13,6 +13,26 @@ static const struct rm_call rm_calls[] = {
 	{ RM_MSG_VM_ALLOC_VMID,		4, 4, rm_vm_alloc_vmid },
 	{ RM_MSG_VM_DEALLOC_VMID,	4, 4, rm_vm_dealloc_vmid },
 	{ RM_MSG_VM_GET_VMID,		0, 0, rm_vm_get_vmid },
+	{ RM_MSG_VM_START,		4, 4, rm_vm_start },
+	{ RM_MSG_VM_STOP,		RM_VM_STOP_SIZE, RM_VM_STOP_SIZE, rm_vm_stop },
+	{ RM_MSG_VM_RESET,		4, 4, rm_vm_reset },
+	{ RM_MSG_VM_CONFIG_IMAGE,	RM_VM_CONFIG_IMAGE_SIZE, RM_VM_CONFIG_IMAGE_SIZE,
+					rm_vm_config_image },
+	{ RM_MSG_VM_INIT,		4, 4, rm_vm_init_vm },
+	{ RM_MSG_VM_GET_HYP_RESOURCES,	4, 4, rm_vm_get_hyp_resources },
+	{ RM_MSG_VM_SET_BOOT_CONTEXT,	RM_VM_BOOT_CONTEXT_SIZE, RM_VM_BOOT_CONTEXT_SIZE,
+					rm_vm_set_boot_context },
+	{ RM_MSG_VM_SET_BOOT_CONTEXT_OLD, RM_VM_BOOT_CONTEXT_SIZE, RM_VM_BOOT_CONTEXT_SIZE,
+					rm_vm_set_boot_context },
+	/* Bodies parsed by the handlers: lists of counted entries. */
+	{ RM_MSG_MEM_LEND,		0, RM_RPC_MAX_PAYLOAD, rm_mem_lend },
+	{ RM_MSG_MEM_SHARE,		0, RM_RPC_MAX_PAYLOAD, rm_mem_share },
+	{ RM_MSG_MEM_APPEND,		0, RM_RPC_MAX_PAYLOAD, rm_mem_append },
+	{ RM_MSG_MEM_RECLAIM,		RM_MEM_RECLAIM_SIZE, RM_MEM_RECLAIM_SIZE, rm_mem_reclaim },
+	/*
+	 * VM_SET_FIRMWARE_MEM (Android pVM firmware) is not handled: the stub
+	 * has no firmware loader, so it stays UNIMPLEMENTED.
+	 */
 };
 
 u32 rm_dispatch(struct rm_msg *msg)

@@ -7,7 +7,11 @@
  *             reply/notification fragmentation through the outbox,
  *             back-pressure and host interrupts;
  *   rm.c      the call table and dispatch;
- *   rm_vm.c   VMID management (and, later, the VM lifecycle).
+ *   rm_vm.c   VMIDs, VM states and the lifecycle calls, notifications;
+ *   rm_mem.c  memory parcels: LEND, SHARE, APPEND, RECLAIM;
+ *   rm_vmcfg.c VM_INIT: the VM's DT (gunyah-vm-config) and building the VM.
+ *
+ * The mechanisms behind them (ownership, stage-2, vCPUs) are in vm.h.
  */
 #ifndef HYP_RM_INTERNAL_H
 #define HYP_RM_INTERNAL_H
@@ -16,6 +20,7 @@
 #include "rm.h"
 #include "rm_rpc_abi.h"
 #include "types.h"
+#include "vm.h"
 
 static_assert(RM_MSGQ_MSG_SIZE == RM_RPC_PKT_SIZE, "one RPC packet per queue message");
 static_assert(RM_RPC_PKT_SIZE <= MSGQ_MSG_SIZE_MAX, "queue slots hold a packet");
@@ -41,6 +46,11 @@ static inline u32 rm_get_le32(const u8 *p)
 	return (u32)p[0] | ((u32)p[1] << 8) | ((u32)p[2] << 16) | ((u32)p[3] << 24);
 }
 
+static inline u64 rm_get_le64(const u8 *p)
+{
+	return (u64)rm_get_le32(p) | ((u64)rm_get_le32(p + 4) << 32);
+}
+
 static inline void rm_put_le16(u8 *p, u16 v)
 {
 	p[0] = (u8)v;
@@ -53,6 +63,12 @@ static inline void rm_put_le32(u8 *p, u32 v)
 	p[1] = (u8)(v >> 8);
 	p[2] = (u8)(v >> 16);
 	p[3] = (u8)(v >> 24);
+}
+
+static inline void rm_put_le64(u8 *p, u64 v)
+{
+	rm_put_le32(p, (u32)v);
+	rm_put_le32(p + 4, (u32)(v >> 32));
 }
 
 /* ---- rm.c: calls ---- */
@@ -146,16 +162,118 @@ extern struct msgq rm_outbox;
 #define RM_VMID_DYN_LAST	0xBEU
 #define RM_MAX_VMS		16	/* guest VMs alive at once */
 
+/* Boot context registers set by VM_SET_BOOT_CONTEXT (rm_vm.boot_set). */
+#define RM_BOOT_SET_X(i)	(1U << (i))
+#define RM_BOOT_SET_PC		(1U << 8)
+#define RM_BOOT_SET_SP		(1U << 9)
+
 struct rm_vm {
 	u16 vmid;		/* 0: free slot */
 	u8 status;		/* RM_VM_STATUS_* */
+	bool created;		/* vm_create() done, vm_destroy() due */
+	bool configured;	/* VM_CONFIG_IMAGE accepted */
+	bool exiting;		/* inside vm_stop(): rm_vm_exited() is ours */
+	u16 auth;
+	u32 image_handle;
+	u64 image_offset;
+	u64 image_size;
+	u64 dtb_offset;
+	u64 dtb_size;
+	u64 ipa_base;		/* image parcel IPA, from memory/base-address */
+	u16 boot_set;		/* RM_BOOT_SET_* */
+	struct vm_boot boot;
+	unsigned int nr_vcpus;
+	u64 vcpu_capid[VM_MAX_VCPUS];
+	u32 vcpu_virq[VM_MAX_VCPUS];
 };
 
 void rm_vm_init(void);
 struct rm_vm *rm_vm_lookup(u16 vmid);
 
+/* Send VM_STATUS for @vm after setting its status. */
+void rm_vm_set_status(struct rm_vm *vm, u8 status);
+
+/* Called by the transport once a reply is queued: deferred notifications. */
+void rm_vm_after_reply(void);
+
+/* RM error code for a GH_ERROR_* from the mechanisms. */
+u32 rm_error_from_gh(int gh_err);
+
 u32 rm_vm_get_vmid(struct rm_msg *msg);
 u32 rm_vm_alloc_vmid(struct rm_msg *msg);
 u32 rm_vm_dealloc_vmid(struct rm_msg *msg);
+u32 rm_vm_config_image(struct rm_msg *msg);
+u32 rm_vm_set_boot_context(struct rm_msg *msg);
+u32 rm_vm_get_hyp_resources(struct rm_msg *msg);
+u32 rm_vm_start(struct rm_msg *msg);
+u32 rm_vm_stop(struct rm_msg *msg);
+u32 rm_vm_reset(struct rm_msg *msg);
+
+/* ---- rm_mem.c: memory parcels ---- */
+
+#define RM_MAX_PARCELS		64	/* parcels alive at once */
+#define RM_MAX_RANGES		4096	/* SGL entries held by all parcels */
+#define RM_RANGE_NONE		0xFFFFU
+
+struct rm_range {
+	u64 base;		/* host PA (= host IPA: the host is identity-mapped) */
+	u64 size;
+	u16 next;		/* next range of the parcel, or RM_RANGE_NONE */
+};
+
+struct rm_parcel {
+	u32 handle;		/* 0: free slot */
+	u32 label;
+	u16 vmid;		/* the guest in the ACL */
+	u8 xfer;		/* enum mem_xfer */
+	u8 rights;		/* the guest's RM_ACL_RIGHT_* */
+	bool sanitize;		/* LEND/SHARE asked for sanitize on reclaim */
+	bool complete;		/* no MEM_APPEND pending */
+	bool orphan;		/* its VM was deallocated: reclaim only */
+	bool mapped;		/* mapped in vmid's stage-2 at ipa */
+	u64 ipa;
+	u64 size;		/* sum of the ranges; offsets index into this */
+	u32 nr_ranges;
+	u16 first, last;
+};
+
+void rm_mem_init(void);
+
+/* The live parcel with @handle (NULL for 0 or unknown). */
+struct rm_parcel *rm_parcel_lookup(u32 handle);
+
+/*
+ * @p (may be NULL) can configure or be mapped into @vmid: complete, its
+ * ACL names @vmid, and not left over from a deallocated VM of that VMID.
+ */
+bool rm_parcel_usable_by(const struct rm_parcel *p, u16 vmid);
+
+/* Slot @i of the parcel table if live, for iterating (0..RM_MAX_PARCELS-1). */
+struct rm_parcel *rm_parcel_at(unsigned int i);
+
+/*
+ * Copy @len bytes at byte @offset of the parcel (as laid out in the guest)
+ * to @dst, through the stub's 1:1 map of host RAM. Returns false if the
+ * range is not inside the parcel.
+ */
+bool rm_parcel_read(const struct rm_parcel *p, u64 offset, void *dst, size_t len);
+
+/* Map the parcel into its VM at @ipa, all or nothing; unmap it. RM errors. */
+u32 rm_parcel_map(struct rm_parcel *p, u64 ipa);
+void rm_parcel_unmap(struct rm_parcel *p);
+
+/* The VM was reset (mappings gone) or deallocated (@gone). */
+void rm_mem_vm_reset(u16 vmid, bool gone);
+
+u32 rm_mem_lend(struct rm_msg *msg);
+u32 rm_mem_share(struct rm_msg *msg);
+u32 rm_mem_append(struct rm_msg *msg);
+u32 rm_mem_reclaim(struct rm_msg *msg);
+
+/* ---- rm_vmcfg.c: VM_INIT ---- */
+
+#define RM_DTB_MAX		0x10000	/* bytes of VM DT copied and parsed */
+
+u32 rm_vm_init_vm(struct rm_msg *msg);
 
 #endif

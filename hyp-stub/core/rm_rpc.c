@@ -198,6 +198,8 @@ static void rm_rx_packet(const u8 *pkt, size_t len)
 	};
 	err = rm_dispatch(&msg);
 	rm_reply(rm_request.id, rm_request.seq, err, msg.rep_len);
+	/* What the real RM does asynchronously reaches the host after the reply. */
+	rm_vm_after_reply();
 }
 
 /*

@@ -37,6 +37,7 @@
 #define GH_HCALL_MSGQ_SEND		0x1b
 #define GH_HCALL_MSGQ_RECV		0x1c
 #define GH_HCALL_MSGQ_FLUSH		0x1d
+#define GH_HCALL_VCPU_RUN		0x65
 
 /* hyp_identify: api_info and api_flags0 */
 #define GH_API_VERSION			1
@@ -46,6 +47,8 @@
 #define GH_API_FLAG0_PARTITION_CSPACE	(1UL << 0)
 #define GH_API_FLAG0_DOORBELL		(1UL << 1)
 #define GH_API_FLAG0_MSGQUEUE		(1UL << 2)
+#define GH_API_FLAG0_VCPU		(1UL << 5)
+#define GH_API_FLAG0_VCPU_RUN		(1UL << 11)
 
 #define GH_MSGQ_SEND_FLAG_PUSH		(1UL << 0)
 

@@ -64,6 +64,7 @@ struct el2_mmu_cfg {
 
 extern struct el2_mmu_cfg el2_mmu_cfg;
 extern struct pgtable host_s2;		/* guarded by hyp_lock */
+extern struct mem_range gicr_range;	/* GICv3 redistributors, or size 0 */
 
 const char *mmu_init(const struct dt_info *dt, const struct mem_range *ram,
 		     unsigned int nr_ram);
@@ -76,14 +77,21 @@ void dcache_inval_range(u64 start, u64 size);
 void cpu_init_el2(unsigned int cpu);
 
 /* gic.c */
-const char *gic_init(const struct mem_range *gicd);
+const char *gic_init(const struct mem_range *gicd,
+		     const struct mem_range *gicr);
+/* Let the EL2 physical timer (PPI 26) interrupt this CPU (vcpu_run). */
+bool gic_enable_hyp_timer_ppi(void);
 int gic_alloc_spi(void);
+void gic_free_spi(u32 spi);
 void gic_set_rm_spis(u32 tx, u32 rx);
 
 /* psci.c */
 void psci_init(void);
 void psci_call(struct host_regs *regs, u32 fid);
 u32 psci_fw_version(void);
+
+/* vm_selftest.c (make selftest builds only) */
+void vm_selftest_setup(void);
 
 /* traps.c */
 void handle_host_sync(struct host_regs *regs);

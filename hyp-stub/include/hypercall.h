@@ -2,8 +2,8 @@
 /*
  * Gunyah vendor-hypervisor SMCCC calls from the host (portable part).
  *
- * The host's cspace is fixed: capid 0 sends to the RM (TX), capid 1 receives
- * from it (RX). Every RM call, host-buffer translation and copy happens under
+ * The host's cspace: capid 0 sends to the RM (TX), capid 1 receives from it
+ * (RX); vCPU capabilities (right: vcpu_run) are added from capid 2 on. Every RM call, host-buffer translation and copy happens under
  * hyp_lock, which also guards the host stage-2 (see mem.h).
  */
 #ifndef HYP_HYPERCALL_H
@@ -32,6 +32,12 @@ static_assert(RM_MSGQ_MSG_SIZE <= 4096, "host_buf holds at most two pages");
  * Called with hyp_lock held.
  */
 int plat_host_buf_get(struct host_buf *hb, u64 va, size_t size, bool write);
+
+/*
+ * Provided by the platform: vcpu_run with the caller's x0..x7 in @regs
+ * (x5 already checked zero); writes x0..x4. Called without hyp_lock.
+ */
+void plat_vcpu_run(u64 *regs);
 
 /*
  * Handle an SMCCC call owned by the vendor hypervisor (owner 6): @regs holds

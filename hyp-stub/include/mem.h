@@ -12,6 +12,7 @@
 #define HYP_MEM_H
 
 #include "pgtable.h"
+#include "vm.h"
 
 struct mem_range {
 	u64 base;
@@ -40,5 +41,30 @@ int mem_host_s2_init(struct pgtable *s2, const struct host_mem_layout *l);
  */
 bool mem_host_can_access(const struct pgtable *s2, u64 ipa, u64 size,
 			 bool write);
+
+/*
+ * The host stage-2 that mem_xfer_*() change: set once by the platform
+ * (arch/mmu.c) or a unit test before the first transfer.
+ */
+void mem_set_host_s2(struct pgtable *s2);
+
+/*
+ * Shared ranges recorded at a time (a SHARE adds one unless it extends a
+ * neighbour of the same VM; unsharing the middle of one splits it). As
+ * many as the RM keeps SGL entries.
+ */
+#define MEM_MAX_SHARES		4096
+
+/*
+ * Provided by the platform (host tests mock them). plat_mem_zero() clears
+ * [pa, pa + size) and makes the zeroes visible to any later observer.
+ */
+void plat_mem_zero(u64 pa, u64 size);
+
+/* Is every page of [pa, pa + size) lent to or shared with @vmid? */
+bool mem_owned_by_vm(u16 vmid, u64 pa, u64 size);
+
+/* Provided by core/vm.c: does @vmid still map any page of [pa, pa + size)? */
+bool vm_maps_pa(u16 vmid, u64 pa, u64 size);
 
 #endif

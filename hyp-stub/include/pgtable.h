@@ -44,9 +44,12 @@ enum pgt_state {
 	PGT_STATE_SHARED_BORROWED,	/* owned by another VM, shared with us */
 };
 
-/* Owner recorded in an invalid leaf (8 bits; issue 3 adds VM owners) */
+/* Owner recorded in an invalid leaf (24 bits) */
 #define PGT_OWNER_NONE		0	/* nothing the table's user may reach */
 #define PGT_OWNER_HYP		1	/* hypervisor-private memory */
+#define PGT_OWNER_VM_BASE	0x10000	/* | vmid: lent to that VM */
+#define PGT_OWNER_VM(vmid)	(PGT_OWNER_VM_BASE | (u16)(vmid))
+#define PGT_OWNER_MAX		0xffffffU
 
 struct pgtable;
 
@@ -59,6 +62,8 @@ struct pgt_ops {
 	 */
 	void (*tlb_inval)(const struct pgtable *pgt, u64 addr,
 			  unsigned int level);
+	/* Optional: give back what zalloc_pages() returned (pgt_destroy). */
+	void (*free_pages)(void *p, unsigned int order);
 };
 
 struct pgtable {
@@ -68,6 +73,12 @@ struct pgtable {
 	unsigned int ia_bits;
 	unsigned int start_level;
 	unsigned int root_order;	/* root is 2^root_order pages */
+	u16 vmid;			/* stage-2: for the user's tlb_inval */
+	/*
+	 * Only invalidating entries (unmap) and the caller flushes the whole
+	 * table's TLB entries afterwards: skip the per-entry tlb_inval().
+	 */
+	bool tlbi_deferred;
 };
 
 /* One leaf (or the part of it inside the walked range) */
@@ -86,6 +97,8 @@ int pgt_init(struct pgtable *pgt, enum pgt_stage stage, unsigned int ia_bits,
 int pgt_map(struct pgtable *pgt, u64 addr, u64 size, u64 pa,
 	    unsigned int prot, enum pgt_state state);
 int pgt_unmap(struct pgtable *pgt, u64 addr, u64 size, unsigned int owner);
+/* Free every table page through ops->free_pages (TLBs are the caller's). */
+void pgt_destroy(struct pgtable *pgt);
 /* Calls @fn for every leaf overlapping [addr, addr + size); stops on non-zero. */
 int pgt_walk(const struct pgtable *pgt, u64 addr, u64 size, pgt_walk_fn fn,
 	     void *arg);

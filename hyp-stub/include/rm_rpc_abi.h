@@ -110,6 +110,55 @@
 #define RM_VM_EXIT_TYPE_ASYNC_HW_ERROR	6
 #define RM_VM_EXIT_TYPE_FORCED_STOP	7
 
+/* MEM_LEND / MEM_SHARE / MEM_APPEND / MEM_RECLAIM bodies. */
+#define RM_MEM_TYPE_NORMAL		0
+#define RM_MEM_TYPE_IO			1
+#define RM_MEM_FLAG_SANITIZE		0x1U	/* LEND/SHARE, RECLAIM */
+#define RM_MEM_FLAG_APPEND		0x2U	/* LEND/SHARE: MEM_APPEND follows */
+#define RM_MEM_APPEND_LAST		0x1U	/* MEM_APPEND: last fragment */
+#define RM_ACL_RIGHT_X			0x1U
+#define RM_ACL_RIGHT_W			0x2U
+#define RM_ACL_RIGHT_R			0x4U
+#define RM_ACL_RIGHTS_ALL		0x7U
+#define RM_MEM_SGL_MAX			512	/* SGL entries per message */
+#define RM_MEM_HDR_SIZE			8	/* mem_type, res, flags, res, label */
+#define RM_MEM_COUNT_SIZE		4	/* u16 n; u16 res */
+#define RM_MEM_ACL_ENTRY_SIZE		4	/* u16 vmid; u8 rights; u8 res */
+#define RM_MEM_SGL_ENTRY_SIZE		16	/* u64 ipa_base; u64 size */
+#define RM_MEM_ATTR_ENTRY_SIZE		4	/* u16 attr; u16 vmid */
+#define RM_MEM_APPEND_HDR_SIZE		12	/* handle, flags, res[3], u16 n, res */
+#define RM_MEM_RECLAIM_SIZE		8	/* handle, flags, res[3] */
+
+/* VM_CONFIG_IMAGE: 40 bytes; auth types. */
+#define RM_VM_CONFIG_IMAGE_SIZE		40
+#define RM_VM_AUTH_NONE			0
+#define RM_VM_AUTH_PIL_ELF		1
+#define RM_VM_AUTH_ANDROID_PVM		2
+
+/* VM_SET_BOOT_CONTEXT: {u16 vmid; u8 reg_set; u8 index; u32 res; u64 value}. */
+#define RM_VM_BOOT_CONTEXT_SIZE		16
+#define RM_BOOT_REG_SET_X		0
+#define RM_BOOT_REG_SET_PC		1
+#define RM_BOOT_REG_SET_SP		2
+
+/* VM_STOP: {u16 vmid; u8 flags; u8 res; u32 stop_reason}. */
+#define RM_VM_STOP_SIZE			8
+#define RM_VM_STOP_FLAG_FORCE		0x1U
+
+/* VM_GET_HYP_RESOURCES reply entries. */
+#define RM_HYP_RES_ENTRY_SIZE		44
+#define RM_HYP_RES_BELL_TX		0
+#define RM_HYP_RES_BELL_RX		1
+#define RM_HYP_RES_MSGQ_TX		2
+#define RM_HYP_RES_MSGQ_RX		3
+#define RM_HYP_RES_VCPU			4
+#define RM_HYP_RES_VPM_GROUP		5
+#define RM_HYP_RES_VIRTIO_MMIO		6
+
+/* Notification payload sizes (VM_EXITED: plus reason_size bytes). */
+#define RM_VM_STATUS_NOTIF_SIZE		8
+#define RM_VM_EXITED_NOTIF_SIZE		8
+
 /* Fixed VMIDs. */
 #define RM_VMID_HYP			0x0U
 #define RM_VMID_HOST			0x3U	/* the primary VM ("HLOS") */

@@ -15,6 +15,7 @@
 #include "../core/rm_internal.h"
 #include "gunyah.h"
 #include "unit.h"
+#include "vm_mock.h"	/* test/vm_mock.c is linked with every RM test */
 
 /* A failed check of the host end: records the failure, as EXPECT_* do. */
 #define HOST_CHECK(cond, what, a, b) do {					\
@@ -32,6 +33,7 @@ __attribute__((weak)) void plat_raise_host_irq(enum rm_host_irq irq)
 static inline void rm_test_reset(void)
 {
 	rm_init();
+	mock_reset();
 	memset(rm_test_irqs, 0, sizeof(rm_test_irqs));
 }
 

@@ -3,6 +3,7 @@
 #include "unit.h"
 #include "gunyah.h"
 #include "hypercall.h"
+#include "vcpu.h"
 
 /* Fake host memory: two pages at HOST_VA, plus a VA that never translates. */
 #define HOST_VA		0x7f0000000000UL
@@ -93,6 +94,21 @@ void plat_raise_host_irq(enum rm_host_irq irq)
 	(void)irq;
 }
 
+static int nr_runs;
+static u64 run_capid;
+
+void plat_vcpu_run(u64 *regs)
+{
+	int err;
+
+	nr_runs++;
+	spin_lock(&hyp_lock);
+	host_cap_vcpu(regs[1], &err);
+	spin_unlock(&hyp_lock);
+	run_capid = regs[1];
+	regs[0] = err;
+}
+
 static void reset(void)
 {
 	memset(host_mem, 0, sizeof(host_mem));
@@ -128,7 +144,9 @@ TEST(identify)
 
 	call(r);
 	EXPECT_EQ(r[0], 0x5100000000008001UL);
-	EXPECT_EQ(r[1], GH_API_FLAG0_MSGQUEUE);
+	EXPECT_EQ(r[1], GH_API_FLAG0_MSGQUEUE | GH_API_FLAG0_VCPU |
+			GH_API_FLAG0_VCPU_RUN);
+	EXPECT_EQ(r[1], 0x824);
 	EXPECT_EQ(r[2], 0);
 	EXPECT_EQ(r[3], 0);
 }
@@ -290,4 +308,56 @@ TEST(flush)
 	call(r);
 	EXPECT_EQ(r[0], GH_ERROR_ARG_INVAL);
 	EXPECT_EQ(nr_flushes, 1);
+}
+
+TEST(vcpu_caps)
+{
+	static struct vcpu v[3];
+	u64 cap[3], r[8];
+	int err;
+
+	for (int i = 0; i < 3; i++)
+		ASSERT_EQ(host_cap_alloc_vcpu(&v[i], &cap[i]), GH_ERROR_OK);
+	EXPECT_EQ(cap[0], 2);
+	EXPECT_EQ(cap[1], 3);
+	EXPECT_TRUE(host_cap_vcpu(cap[1], &err) == &v[1]);
+	EXPECT_EQ(err, GH_ERROR_OK);
+	/* RM queues are not vCPUs, vCPUs are not queues */
+	EXPECT_TRUE(host_cap_vcpu(HOST_CAP_RM_TX, &err) == NULL);
+	EXPECT_EQ(err, GH_ERROR_CSPACE_WRONG_OBJ_TYPE);
+	{
+		u64 s[8] = { HCALL(GH_HCALL_MSGQ_SEND), cap[0], 8, HOST_VA };
+
+		call(s);
+		EXPECT_EQ(s[0], GH_ERROR_CSPACE_WRONG_OBJ_TYPE);
+	}
+	host_cap_free(cap[1]);
+	EXPECT_TRUE(host_cap_vcpu(cap[1], &err) == NULL);
+	EXPECT_EQ(err, GH_ERROR_CSPACE_CAP_NULL);
+	host_cap_free(HOST_CAP_RM_TX);		/* never freed */
+	EXPECT_TRUE(host_cap_vcpu(HOST_CAP_RM_TX, &err) == NULL);
+	EXPECT_EQ(err, GH_ERROR_CSPACE_WRONG_OBJ_TYPE);
+	/* freed slots are reused */
+	ASSERT_EQ(host_cap_alloc_vcpu(&v[1], &cap[1]), GH_ERROR_OK);
+	EXPECT_EQ(cap[1], 3);
+
+	/* vcpu_run: x5 must be 0, then the platform runs it */
+	nr_runs = 0;
+	{
+		u64 init[8] = { HCALL(GH_HCALL_VCPU_RUN), cap[0], 0, 0, 0, 1 };
+
+		memcpy(r, init, sizeof(r));
+	}
+	call(r);
+	EXPECT_EQ(r[0], GH_ERROR_ARG_INVAL);
+	EXPECT_EQ(nr_runs, 0);
+	r[0] = HCALL(GH_HCALL_VCPU_RUN);
+	r[1] = cap[2];
+	r[5] = 0;
+	call(r);
+	EXPECT_EQ(nr_runs, 1);
+	EXPECT_EQ(run_capid, cap[2]);
+	EXPECT_EQ(r[0], GH_ERROR_OK);
+	for (int i = 0; i < 3; i++)
+		host_cap_free(cap[i]);
 }

@@ -203,7 +203,8 @@ static void test_smccc(void)
 	      r.x2 == GH_UUID_2 && r.x3 == GH_UUID_3, 1);
 	r = hvc(HCALL(GH_HCALL_HYP_IDENTIFY), 0, 0, 0, 0, 0);
 	check("hyp_identify api_info", r.x0, 0x5100000000008001UL);
-	check("hyp_identify flags0: msgqueue only", r.x1, GH_API_FLAG0_MSGQUEUE);
+	check("hyp_identify flags0: msgqueue, vcpu, vcpu_run", r.x1,
+	      GH_API_FLAG0_MSGQUEUE | GH_API_FLAG0_VCPU | GH_API_FLAG0_VCPU_RUN);
 	check("unknown hypercall", hvc(HCALL(0x12), 0, 0, 0, 0, 0).x0, NEG(-1));
 	check("SiP call", smc(0x82000000, 0, 0, 0).x0, NEG(-1));
 	check("yielding call", smc(0x06000000, 0, 0, 0).x0, NEG(-1));
@@ -485,6 +486,116 @@ static void test_aborts(const char *when)
 	      (exc_esr & 0x3f) == 0x10, 1);
 }
 
+/* ------------------------------------ guest VM (arch/vm_selftest.c) */
+
+#define VMST_CAP0	2
+#define VMST_CAP1	3
+#define VMST_LENT_PA	0x7f000000UL
+#define VMST_SHARED_PA	0x7f100000UL
+
+struct run {
+	u64 err, state, d0, d1, d2;
+};
+
+static struct run vcpu_run(u64 cap, u64 resume0, u64 x5)
+{
+	register u64 x0 asm("x0") = HCALL(GH_HCALL_VCPU_RUN);
+	register u64 x1 asm("x1") = cap;
+	register u64 x2 asm("x2") = resume0;
+	register u64 x3 asm("x3") = 0;
+	register u64 x4 asm("x4") = 0;
+	register u64 x5r asm("x5") = x5;
+
+	asm volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3),
+		     "+r"(x4), "+r"(x5r) : : "memory");
+	return (struct run){ x0, x1, x2, x3, x4 };
+}
+
+static bool run_is(struct run r, u64 state, u64 d0, u64 d1, u64 d2)
+{
+	if (r.err || r.state != state || r.d0 != d0 || r.d1 != d1 ||
+	    r.d2 != d2) {
+		out("# vcpu_run: err %ld state %#lx data %#lx %#lx %#lx\n",
+		    (long)r.err, r.state, r.d0, r.d1, r.d2);
+		return false;
+	}
+	return true;
+}
+
+static bool intid_pending(u32 intid)
+{
+	volatile u32 *gicd = (volatile u32 *)GICD_BASE;
+
+	return gicd[GICD_ISPENDR(intid / 32) / 4] & BIT(intid % 32);
+}
+
+static void test_vm(void)
+{
+	u64 n, v0 = 0, tpidr = 0, v;
+	struct run r;
+
+	asm volatile("msr cpacr_el1, %0\n isb" : : "r"(3UL << 20));
+	n = exc_count;
+	asm volatile("mov x9, #0x5555\n fmov d0, x9" : : : "x9");
+	asm volatile("msr tpidr_el1, %0" : : "r"(0xfeedUL));
+	check("vm: vCPU 1 powered off", run_is(vcpu_run(VMST_CAP1, 0, 0),
+	      2, 0, 0, 0), 1);
+	check("vm: MMIO write (str w0)", run_is(vcpu_run(VMST_CAP0, 0, 0),
+	      5, 0x10000000, 4, 0x1234), 1);
+	check("vm: MMIO read (ldrsb)", run_is(vcpu_run(VMST_CAP0, 0, 0),
+	      4, 0x10000008, 1, 0), 1);
+	check("vm: read value sign-extended into Rt", run_is(
+	      vcpu_run(VMST_CAP0, 0x80, 0), 5, 0x10000010, 8,
+	      0xffffffffffffff80UL), 1);
+	check("vm: unbacked IPA above 1 GiB is MMIO", run_is(
+	      vcpu_run(VMST_CAP0, 0, 0), 4, 0x90000000, 4, 0), 1);
+	check("vm: guest write seen in shared memory",
+	      *(volatile u64 *)VMST_SHARED_PA, 0xffffffffffffff80UL);
+	v = *(volatile u64 *)VMST_LENT_PA;
+	(void)v;
+	check("vm: host load from lent memory aborts", exc_count == n + 1 &&
+	      (exc_esr >> 26) == 0x25 && (exc_esr & 0x3f) == 0x10 &&
+	      exc_far == VMST_LENT_PA, 1);
+	*(volatile u64 *)(VMST_LENT_PA + 8) = 1;
+	check("vm: host store to lent memory aborts", exc_count == n + 2 &&
+	      exc_far == VMST_LENT_PA + 8, 1);
+	check("vm: 32-bit load zero-extends", run_is(
+	      vcpu_run(VMST_CAP0, 0x1abcdef01UL, 0), 5, 0x10000018, 8,
+	      0xabcdef01), 1);
+	r = vcpu_run(VMST_CAP0, 0, 0);
+	check("vm: ICC_PMR_EL1 access is UNDEF in the guest", r.state == 5 &&
+	      r.d0 == 0x10000100 && (r.d2 >> 26) == 0, 1);
+	check("vm: PSCI_VERSION 1.1", run_is(vcpu_run(VMST_CAP0, 0, 0),
+	      5, 0x10000020, 8, 0x10001), 1);
+	check("vm: PSCI CPU_ON succeeds", run_is(vcpu_run(VMST_CAP0, 0, 0),
+	      5, 0x10000028, 8, 0), 1);
+	check("vm: CPU_ON raised vCPU 1's wakeup SPI", intid_pending(32 + 131),
+	      1);
+	check("vm: WFI expects wakeup", run_is(vcpu_run(VMST_CAP0, 0, 0),
+	      1, 0, 1, 0), 1);
+	check("vm: load pair without syndrome is FAULT", run_is(
+	      vcpu_run(VMST_CAP1, 0, 0), 6, 0, 0, 0), 1);
+	check("vm: and again", run_is(vcpu_run(VMST_CAP1, 0, 0), 6, 0, 0, 0),
+	      1);
+	check("vm: SYSTEM_OFF: powered off, VM exited", run_is(
+	      vcpu_run(VMST_CAP0, 0, 0), 2, 1, 0, 0), 1);
+	check("vm: stays off", run_is(vcpu_run(VMST_CAP0, 0, 0), 2, 1, 0, 0),
+	      1);
+	check("vm: other vCPU off too", run_is(vcpu_run(VMST_CAP1, 0, 0),
+	      2, 1, 0, 0), 1);
+	check("vm: vcpu_run unknown capid", vcpu_run(99, 0, 0).err,
+	      GH_ERROR_CSPACE_CAP_NULL);
+	check("vm: vcpu_run on a msgq capid", vcpu_run(0, 0, 0).err,
+	      GH_ERROR_CSPACE_WRONG_OBJ_TYPE);
+	check("vm: vcpu_run x5 != 0", vcpu_run(VMST_CAP0, 0, 1).err,
+	      GH_ERROR_ARG_INVAL);
+	asm volatile("fmov %0, d0" : "=r"(v0));
+	asm volatile("mrs %0, tpidr_el1" : "=r"(tpidr));
+	check("vm: host V0 preserved", v0, 0x5555);
+	check("vm: host TPIDR_EL1 preserved", tpidr, 0xfeed);
+	check("vm: no unexpected host exceptions", exc_count, n + 2);
+}
+
 void selftest_main(const void *fdt)
 {
 	out("TAP version 13\n");
@@ -495,6 +606,7 @@ void selftest_main(const void *fdt)
 	test_msgq_errors();
 	test_rm_roundtrip();
 	test_aborts("MMU off");
+	test_vm();
 	test_scattered_buffers();
 	test_aborts("MMU on");
 	out("1..%d\n", nr_tests);

@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Guest VMs: address spaces (one stage-2 per VM, only pages transferred to
+ * the VM), vCPUs and their capabilities, start/stop/reset, the guests' PSCI
+ * calls and MMIO syndrome decoding. The world switch is arch/vcpu.c.
+ * Everything runs under hyp_lock.
+ */
+#include <string.h>
+#include "gunyah.h"
+#include "mem.h"
+#include "vcpu.h"
+
+struct vm vms[VM_MAX_VMS];
+static struct vcpu vcpu_pool[VM_MAX_VMS][VM_MAX_VCPUS];
+
+/* The RM provides the real one; a default keeps the mechanisms linkable. */
+__attribute__((weak)) void rm_vm_exited(u16 vmid, u16 exit_type,
+					const void *reason, size_t reason_size)
+{
+	(void)vmid;
+	(void)exit_type;
+	(void)reason;
+	(void)reason_size;
+}
+
+static const struct pgt_ops vm_s2_ops = {
+	.zalloc_pages = plat_s2_zalloc,
+	.tlb_inval = plat_s2_tlb_inval,
+	.free_pages = plat_s2_free,
+};
+
+static struct vm *vm_get(u16 vmid)
+{
+	for (unsigned int i = 0; i < VM_MAX_VMS; i++)
+		if (vms[i].used && !vms[i].dying && vms[i].vmid == vmid)
+			return &vms[i];
+	return NULL;
+}
+
+int vm_create(u16 vmid)
+{
+	struct vm *vm = NULL;
+	unsigned int i;
+
+	for (i = 0; i < VM_MAX_VMS; i++) {
+		if (vms[i].used && vms[i].vmid == vmid)
+			return vms[i].dying ? GH_ERROR_BUSY :
+					      GH_ERROR_OBJECT_CONFIGURED;
+		if (!vms[i].used && !vm)
+			vm = &vms[i];
+	}
+	if (!vm)
+		return GH_ERROR_NORESOURCES;
+	memset(vm, 0, sizeof(*vm));
+	vm->vmid = vmid;
+	vm->hw_vmid = (u8)(vm - vms + 1);
+	vm->s2.vmid = vm->hw_vmid;
+	if (pgt_init(&vm->s2, PGT_STAGE2, VM_IPA_BITS, &vm_s2_ops))
+		return GH_ERROR_NOMEM;
+	vm->s2.vmid = vm->hw_vmid;
+	vm->state = VM_STATE_STOPPED;
+	vm->used = true;
+	return GH_ERROR_OK;
+}
+
+static void vm_free(struct vm *vm)
+{
+	plat_s2_tlb_flush_vm(vm);
+	pgt_destroy(&vm->s2);
+	vm->used = false;
+	vm->dying = false;
+}
+
+static void vcpus_off(struct vm *vm)
+{
+	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++) {
+		struct vcpu *v = vm->vcpu[i];
+
+		if (!v)
+			continue;
+		v->on = false;
+		v->mmio_read = false;
+		/* A host waiting for this vCPU must look again. */
+		plat_spi_raise(v->virq);
+	}
+}
+
+void vm_destroy(u16 vmid)
+{
+	struct vm *vm = vm_get(vmid);
+
+	if (!vm)
+		return;
+	vm->state = VM_STATE_EXITED;
+	vcpus_off(vm);
+	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++) {
+		struct vcpu *v = vm->vcpu[i];
+
+		if (!v)
+			continue;
+		host_cap_free(v->capid);
+		plat_spi_free(v->virq);
+		vm->vcpu[i] = NULL;
+	}
+	/* A vCPU still inside vcpu_run elsewhere frees it when it leaves. */
+	if (vm->nr_running)
+		vm->dying = true;
+	else
+		vm_free(vm);
+}
+
+void vm_vcpu_put(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+
+	v->running_on = -1;
+	if (--vm->nr_running == 0 && vm->dying)
+		vm_free(vm);
+}
+
+/* Every page of [pa, pa + size) lent to or shared with @vmid? */
+static int vm_map_check(u16 vmid, u64 pa, u64 size)
+{
+	return mem_owned_by_vm(vmid, pa, size) ? GH_ERROR_OK : GH_ERROR_DENIED;
+}
+
+static int unmapped_leaf(const struct pgtable *pgt, const struct pgt_leaf *leaf,
+			 void *arg)
+{
+	(void)pgt;
+	(void)arg;
+	return pgt_leaf_valid(leaf);
+}
+
+int vm_map(u16 vmid, u64 ipa, u64 pa, u64 size, bool write, bool exec)
+{
+	struct vm *vm = vm_get(vmid);
+	unsigned int prot = PGT_PROT_R;
+	int ret;
+
+	if (!vm)
+		return GH_ERROR_ARG_INVAL;
+	if (!size || !IS_ALIGNED(ipa | pa | size, PGT_PAGE_SIZE) ||
+	    ipa + size < ipa || ipa + size > (1UL << VM_IPA_BITS) ||
+	    pa + size < pa)
+		return GH_ERROR_ARG_INVAL;
+	ret = vm_map_check(vmid, pa, size);
+	if (ret)
+		return ret;
+	/* Neither the IPA range nor the pages may be mapped already. */
+	if (pgt_walk(&vm->s2, ipa, size, unmapped_leaf, NULL) ||
+	    vm_maps_pa(vmid, pa, size))
+		return GH_ERROR_DENIED;
+	if (write)
+		prot |= PGT_PROT_W;
+	if (exec)
+		prot |= PGT_PROT_X;
+	ret = pgt_map(&vm->s2, ipa, size, pa, prot, PGT_STATE_OWNED);
+	return ret == PGT_ENOMEM ? GH_ERROR_NOMEM :
+	       ret ? GH_ERROR_ARG_INVAL : GH_ERROR_OK;
+}
+
+int vm_unmap(u16 vmid, u64 ipa, u64 size)
+{
+	struct vm *vm = vm_get(vmid);
+	int ret;
+
+	if (!vm)
+		return GH_ERROR_ARG_INVAL;
+	/* Each valid entry is invalidated for the VM's VMID (tlb_inval). */
+	ret = pgt_unmap(&vm->s2, ipa, size, PGT_OWNER_NONE);
+	return ret == PGT_ENOMEM ? GH_ERROR_NOMEM :
+	       ret ? GH_ERROR_ARG_INVAL : GH_ERROR_OK;
+}
+
+struct pa_query {
+	u64 base, end;
+};
+
+static int maps_pa_leaf(const struct pgtable *pgt, const struct pgt_leaf *leaf,
+			void *arg)
+{
+	const struct pa_query *q = arg;
+	u64 pa;
+
+	(void)pgt;
+	if (!pgt_leaf_valid(leaf))
+		return 0;
+	pa = pgt_leaf_pa(leaf);
+	return pa < q->end && q->base < pa + leaf->size;
+}
+
+bool vm_maps_pa(u16 vmid, u64 pa, u64 size)
+{
+	struct pa_query q = { pa, pa + size };
+	struct vm *vm = vm_get(vmid);
+
+	if (!vm)
+		return false;
+	return pgt_walk(&vm->s2, 0, 1UL << VM_IPA_BITS, maps_pa_leaf, &q) != 0;
+}
+
+int vm_vcpu_create(u16 vmid, unsigned int index, u64 *capid, u32 *virq)
+{
+	struct vm *vm = vm_get(vmid);
+	struct vcpu *v;
+	int spi, ret;
+
+	if (!vm || index >= VM_MAX_VCPUS)
+		return GH_ERROR_ARG_INVAL;
+	if (vm->vcpu[index])
+		return GH_ERROR_OBJECT_CONFIGURED;
+	v = &vcpu_pool[vm - vms][index];
+	memset(v, 0, sizeof(*v));
+	v->vm = vm;
+	v->index = index;
+	v->running_on = -1;
+	spi = plat_spi_alloc();
+	if (spi < 0)
+		return GH_ERROR_NORESOURCES;
+	ret = host_cap_alloc_vcpu(v, &v->capid);
+	if (ret) {
+		plat_spi_free(spi);
+		return ret;
+	}
+	v->virq = spi;
+	vcpu_reset_ctx(v, 0, 0);
+	vm->vcpu[index] = v;
+	*capid = v->capid;
+	*virq = v->virq;
+	return GH_ERROR_OK;
+}
+
+void vcpu_reset_ctx(struct vcpu *v, u64 pc, u64 x0)
+{
+	memset(&v->ctx, 0, sizeof(v->ctx));
+	v->ctx.pc = pc;
+	v->ctx.x[0] = x0;
+	v->ctx.pstate = 0x3c5;	/* EL1h, DAIF masked */
+	v->mmio_read = false;
+	plat_vcpu_init_ctx(v);
+}
+
+void vcpu_take_reset(struct vcpu *v)
+{
+	if (!v->reset_pending)
+		return;
+	vcpu_reset_ctx(v, v->boot.pc, v->boot.x[0]);
+	for (unsigned int i = 1; i < ARRAY_SIZE(v->boot.x); i++)
+		v->ctx.x[i] = v->boot.x[i];
+	v->ctx.sys[SR_SP_EL1] = v->boot.sp_el1;
+	v->reset_pending = false;
+}
+
+int vm_start(u16 vmid, const struct vm_boot *boot)
+{
+	struct vm *vm = vm_get(vmid);
+	struct vcpu *v;
+
+	if (!vm || !boot)
+		return GH_ERROR_ARG_INVAL;
+	if (vm->state != VM_STATE_STOPPED)
+		return GH_ERROR_OBJECT_STATE;
+	v = vm->vcpu[0];
+	if (!v)
+		return GH_ERROR_OBJECT_CONFIG;
+	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++)
+		if (vm->vcpu[i] && vm->vcpu[i]->running_on >= 0)
+			return GH_ERROR_BUSY;	/* still leaving a stop */
+	v->boot = *boot;
+	v->reset_pending = true;
+	vm->reset_pending = false;
+	vm->state = VM_STATE_RUNNING;
+	v->on = true;
+	plat_spi_raise(v->virq);
+	return GH_ERROR_OK;
+}
+
+int vm_stop(u16 vmid)
+{
+	struct vm *vm = vm_get(vmid);
+
+	if (!vm)
+		return GH_ERROR_ARG_INVAL;
+	vm->state = VM_STATE_EXITED;
+	/* Running vCPUs see it on their next exit to EL2. */
+	vcpus_off(vm);
+	return GH_ERROR_OK;
+}
+
+int vm_reset(u16 vmid)
+{
+	struct vm *vm = vm_get(vmid);
+	int ret;
+
+	if (!vm)
+		return GH_ERROR_ARG_INVAL;
+	vcpus_off(vm);
+	/* One VMID-wide flush instead of one per page. */
+	vm->s2.tlbi_deferred = true;
+	ret = pgt_unmap(&vm->s2, 0, 1UL << VM_IPA_BITS, PGT_OWNER_NONE);
+	vm->s2.tlbi_deferred = false;
+	plat_s2_tlb_flush_vm(vm);
+	if (ret)
+		return GH_ERROR_NOMEM;
+	vm->reset_pending = false;
+	vm->state = VM_STATE_STOPPED;
+	return GH_ERROR_OK;
+}
+
+/* ------------------------------------------------------- guest PSCI */
+
+#define PSCI_FN(n)		(0x84000000U + (n))
+#define PSCI_FN64(n)		(0xc4000000U + (n))
+#define PSCI_VERSION		PSCI_FN(0)
+#define PSCI_CPU_SUSPEND	PSCI_FN(1)
+#define PSCI_CPU_OFF		PSCI_FN(2)
+#define PSCI_CPU_ON		PSCI_FN(3)
+#define PSCI_AFFINITY_INFO	PSCI_FN(4)
+#define PSCI_MIGRATE_INFO_TYPE	PSCI_FN(6)
+#define PSCI_SYSTEM_OFF		PSCI_FN(8)
+#define PSCI_SYSTEM_RESET	PSCI_FN(9)
+#define PSCI_FEATURES		PSCI_FN(10)
+
+#define PSCI_SUCCESS		0
+#define PSCI_NOT_SUPPORTED	(-1)
+#define PSCI_INVALID_PARAMS	(-2)
+#define PSCI_ALREADY_ON		(-4)
+#define PSCI_VERSION_1_1	0x10001
+
+static struct vcpu *vcpu_by_mpidr(struct vm *vm, u64 mpidr)
+{
+	/* Aff0 = index; every other affinity level is 0. */
+	if (mpidr & 0xff00ffff00UL)
+		return NULL;
+	if ((mpidr & 0xff) >= VM_MAX_VCPUS)
+		return NULL;
+	return vm->vcpu[mpidr & 0xff];
+}
+
+static void vm_exited(struct vm *vm, u16 type)
+{
+	vm->state = VM_STATE_EXITED;
+	vcpus_off(vm);
+	rm_vm_exited(vm->vmid, type, NULL, 0);
+}
+
+static bool psci_known(u32 fid)
+{
+	switch (fid & ~0x40000000U) {
+	case PSCI_VERSION:
+	case PSCI_CPU_OFF:
+	case PSCI_CPU_ON:
+	case PSCI_AFFINITY_INFO:
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+	case PSCI_FEATURES:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int vm_guest_psci(struct vcpu *v, u64 *data)
+{
+	struct vm *vm = v->vm;
+	u64 *x = v->ctx.x;
+	u32 fid = (u32)x[0];
+	bool smc64 = fid & 0x40000000U;
+	u64 a1 = x[1], a2 = x[2], a3 = x[3];
+	struct vcpu *t;
+	s64 ret;
+
+	if (!smc64) {
+		a1 = (u32)a1;
+		a2 = (u32)a2;
+		a3 = (u32)a3;
+	}
+	if (!psci_known(fid) ||
+	    (smc64 && (fid == PSCI_FN64(0) || fid == PSCI_FN64(2) ||
+		       fid == PSCI_FN64(8) || fid == PSCI_FN64(9) ||
+		       fid == PSCI_FN64(10)))) {
+		x[0] = (u64)(s64)PSCI_NOT_SUPPORTED;
+		return -1;
+	}
+	switch (fid & ~0x40000000U) {
+	case PSCI_VERSION:
+		ret = PSCI_VERSION_1_1;
+		break;
+	case PSCI_FEATURES:
+		ret = psci_known((u32)a1) || (u32)a1 == 0x80000000U ?
+		      PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
+		break;
+	case PSCI_CPU_ON:
+		t = vcpu_by_mpidr(vm, a1);
+		if (!t) {
+			ret = PSCI_INVALID_PARAMS;
+		} else if (t->on) {
+			ret = PSCI_ALREADY_ON;
+		} else {
+			t->boot = (struct vm_boot){ .pc = a2, .x = { a3 } };
+			t->reset_pending = true;
+			t->on = true;
+			plat_spi_raise(t->virq);
+			ret = PSCI_SUCCESS;
+		}
+		break;
+	case PSCI_AFFINITY_INFO:
+		t = vcpu_by_mpidr(vm, a1);
+		if (!t || a2)
+			ret = PSCI_INVALID_PARAMS;
+		else
+			ret = t->on ? 0 : 1;	/* ON, OFF */
+		break;
+	case PSCI_CPU_OFF:
+		v->on = false;
+		data[0] = 0;
+		return VCPU_STATE_POWERED_OFF;
+	case PSCI_SYSTEM_OFF:
+		vm_exited(vm, VM_EXIT_TYPE_VM_EXIT);
+		data[0] = VCPU_POWERED_OFF_VM_EXITED;
+		return VCPU_STATE_POWERED_OFF;
+	case PSCI_SYSTEM_RESET:
+	default:
+		vm_exited(vm, VM_EXIT_TYPE_PLATFORM_RESET);
+		vm->reset_pending = true;
+		data[0] = VCPU_RESET_SYSTEM_RESET;
+		return VCPU_STATE_PSCI_SYSTEM_RESET;
+	}
+	x[0] = (u64)ret;
+	return -1;
+}
+
+/* ----------------------------------------------------- MMIO syndrome */
+
+#define ESR_ISV		BIT(24)
+#define ESR_SAS_SHIFT	22
+#define ESR_SSE		BIT(21)
+#define ESR_SRT_SHIFT	16
+#define ESR_SF		BIT(15)
+#define ESR_WNR		BIT(6)
+#define ESR_S1PTW_BIT	BIT(7)
+#define ESR_EC_DABT	0x24
+
+bool vm_mmio_decode(u64 esr, struct mmio_access *a)
+{
+	if (((esr >> 26) & 0x3f) != ESR_EC_DABT || !(esr & ESR_ISV) ||
+	    (esr & ESR_S1PTW_BIT))
+		return false;
+	a->size = 1 << ((esr >> ESR_SAS_SHIFT) & 3);
+	a->rt = (esr >> ESR_SRT_SHIFT) & 0x1f;
+	a->sse = esr & ESR_SSE;
+	a->sf = esr & ESR_SF;
+	a->write = esr & ESR_WNR;
+	return true;
+}
+
+u64 vm_mmio_extend(u64 val, u8 size, bool sse, bool sf)
+{
+	unsigned int bits = size * 8;
+
+	if (bits < 64) {
+		val &= (1UL << bits) - 1;
+		if (sse && (val & (1UL << (bits - 1))))
+			val |= ~((1UL << bits) - 1);
+	}
+	if (!sf)
+		val &= 0xffffffffUL;
+	return val;
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * VMs and vCPUs behind include/vm.h: the portable state (core/vm.c) and the
+ * platform hooks it needs (arch/vcpu.c at EL2, mocks in host tests).
+ * Everything here is guarded by hyp_lock.
+ */
+#ifndef HYP_VCPU_H
+#define HYP_VCPU_H
+
+#include "pgtable.h"
+#include "vm.h"
+
+#define VM_MAX_VMS		16
+#define VM_IPA_BITS		40	/* like the host's stage-2 */
+#define VM_MMIO_WINDOW_END	SZ_1G	/* [0, 1 GiB) always traps as MMIO */
+
+/* vcpu_run states (gunyah-abi.md §2) */
+#define VCPU_STATE_READY		0
+#define VCPU_STATE_EXPECTS_WAKEUP	1
+#define VCPU_STATE_POWERED_OFF		2
+#define VCPU_STATE_BLOCKED		3
+#define VCPU_STATE_VMMIO_READ		4
+#define VCPU_STATE_VMMIO_WRITE		5
+#define VCPU_STATE_FAULT		6
+#define VCPU_STATE_PSCI_SYSTEM_RESET	0x100
+
+#define VCPU_POWERED_OFF_VM_EXITED	BIT(0)
+#define VCPU_SLEEP_WFI			1
+#define VCPU_RESET_SYSTEM_RESET		BIT(63)
+
+/* Exit types passed to rm_vm_exited() (gunyah-abi.md §3 VM_EXITED) */
+#define VM_EXIT_TYPE_VM_EXIT		0
+#define VM_EXIT_TYPE_PLATFORM_RESET	2
+#define VM_EXIT_TYPE_SW_ERROR		5
+
+/* EL1 system registers switched with the vCPU (arch/vcpu.c) */
+enum vcpu_sysreg {
+	SR_SCTLR, SR_TTBR0, SR_TTBR1, SR_TCR, SR_MAIR, SR_AMAIR, SR_VBAR,
+	SR_CONTEXTIDR, SR_TPIDR_EL0, SR_TPIDRRO_EL0, SR_TPIDR_EL1, SR_SP_EL0,
+	SR_SP_EL1, SR_ELR, SR_SPSR, SR_ESR, SR_FAR, SR_AFSR0, SR_AFSR1, SR_PAR,
+	SR_CPACR, SR_CNTKCTL, SR_MDSCR, SR_CSSELR, SR_CNTV_CTL, SR_CNTV_CVAL,
+	SR_CNTVOFF, SR_VPIDR, SR_VMPIDR,
+	SR_APIAKEYLO, SR_APIAKEYHI, SR_APIBKEYLO, SR_APIBKEYHI, SR_APDAKEYLO,
+	SR_APDAKEYHI, SR_APDBKEYLO, SR_APDBKEYHI, SR_APGAKEYLO, SR_APGAKEYHI,
+	NR_VCPU_SYSREGS,
+};
+
+struct vcpu_ctx {
+	u64 x[31];
+	u64 pc, pstate;
+	u64 sys[NR_VCPU_SYSREGS];
+	u64 fpsr, fpcr;
+	u64 v[64] __attribute__((aligned(16)));	/* V0-V31 */
+};
+
+struct vm;
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int index;
+	u64 capid;
+	u32 virq;		/* wakeup SPI to the host, as INTID */
+	bool on;		/* powered on: vcpu_run enters it */
+	/*
+	 * Start/CPU_ON while it may still be leaving vcpu_run elsewhere: the
+	 * context is reset with @boot on its next entry (vcpu_take_reset()).
+	 */
+	bool reset_pending;
+	struct vm_boot boot;
+	int running_on;		/* physical CPU inside vcpu_run, or -1 */
+	/* An MMIO read waiting for its value (resume0 of the next run) */
+	bool mmio_read;
+	u8 mmio_rt, mmio_size, mmio_len;	/* len: of the instruction */
+	bool mmio_sse, mmio_sf;
+	struct vcpu_ctx ctx;
+};
+
+enum vm_state {
+	VM_STATE_STOPPED,	/* created, or reset: vCPUs off */
+	VM_STATE_RUNNING,
+	VM_STATE_EXITED,	/* stopped or ended itself */
+};
+
+struct vm {
+	bool used;
+	bool dying;		/* destroyed while a vCPU still runs */
+	u16 vmid;
+	u8 hw_vmid;		/* VTTBR_EL2.VMID; the host is 0 */
+	enum vm_state state;
+	bool reset_pending;	/* SYSTEM_RESET seen: report it once per vCPU */
+	unsigned int nr_running;
+	struct pgtable s2;
+	struct vcpu *vcpu[VM_MAX_VCPUS];
+};
+
+extern struct vm vms[VM_MAX_VMS];
+
+/* core/vm.c, for arch/vcpu.c */
+struct vcpu *vcpu_get(u64 capid);		/* from the host cspace */
+/* Guest PSCI call in ctx x0..x3; returns a vcpu_run state or -1 to resume. */
+int vm_guest_psci(struct vcpu *v, u64 *data);
+/* A vCPU left vcpu_run: frees a dying VM once nobody runs it. */
+void vm_vcpu_put(struct vcpu *v);
+void vcpu_reset_ctx(struct vcpu *v, u64 pc, u64 x0);
+/* Apply a pending start/CPU_ON reset; the caller owns the vCPU's context. */
+void vcpu_take_reset(struct vcpu *v);
+
+/* Data-abort syndrome of a single-register access */
+struct mmio_access {
+	u8 size;	/* bytes */
+	u8 rt;		/* 31 = XZR */
+	bool write, sse, sf;
+};
+bool vm_mmio_decode(u64 esr, struct mmio_access *a);
+/* Extend a read value as the load instruction would. */
+u64 vm_mmio_extend(u64 val, u8 size, bool sse, bool sf);
+
+/* Platform hooks */
+void *plat_s2_zalloc(unsigned int order);
+void plat_s2_free(void *p, unsigned int order);
+void plat_s2_tlb_inval(const struct pgtable *pgt, u64 addr,
+		       unsigned int level);
+void plat_s2_tlb_flush_vm(const struct vm *vm);	/* whole VMID, all CPUs */
+int plat_spi_alloc(void);			/* INTID, or -1 */
+void plat_spi_free(u32 intid);
+void plat_spi_raise(u32 intid);
+void plat_vcpu_init_ctx(struct vcpu *v);	/* arch reset values */
+
+/* core/hypercall.c: vCPU capabilities in the host cspace */
+int host_cap_alloc_vcpu(struct vcpu *v, u64 *capid);
+void host_cap_free(u64 capid);
+struct vcpu *host_cap_vcpu(u64 capid, int *err);
+
+#endif

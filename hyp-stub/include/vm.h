@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Guest VMs: the mechanisms the RM drives.
+ *
+ * The RM (core/rm*.c) owns protocol and policy: VMIDs, memory parcels and
+ * their ACLs, VM states and notifications, the VM's DT. The mechanisms
+ * declared here (core/mem.c, core/vm.c, arch/) own page ownership, the
+ * guests' stage-2 tables, vCPUs and the host capabilities that name them.
+ * Every call is made with hyp_lock held. Errors are GH_ERROR_* codes.
+ */
+#ifndef HYP_VM_H
+#define HYP_VM_H
+
+#include "types.h"
+
+#define VM_MAX_VCPUS		8
+
+/*
+ * Page ownership transfers between the host and a VM, all-or-nothing
+ * (check every page, then commit). [pa, pa + size) must be page aligned.
+ *
+ * SHARE: the host keeps access; the pages become "shared with vmid" and
+ * cannot be shared or lent again until returned.
+ * LEND: the pages leave the host's stage-2 (a host access faults) and are
+ * owned by vmid.
+ * Only host-owned, not shared, not lent RAM outside the hypervisor can go;
+ * anything else is GH_ERROR_DENIED.
+ */
+enum mem_xfer {
+	MEM_XFER_SHARE,
+	MEM_XFER_LEND,
+};
+
+int mem_xfer_check(u64 pa, u64 size);
+int mem_xfer_to_vm(u16 vmid, u64 pa, u64 size, enum mem_xfer type);
+
+/*
+ * Give the pages back to the host. Lent pages are always zeroed before the
+ * host sees them again; shared pages when @sanitize. The pages must not be
+ * mapped in the VM any more (vm_unmap() first).
+ */
+int mem_xfer_to_host(u16 vmid, u64 pa, u64 size, enum mem_xfer type,
+		     bool sanitize);
+
+/* A VM's address space: an empty stage-2 until parcels are mapped. */
+int vm_create(u16 vmid);
+void vm_destroy(u16 vmid);	/* stops it first if needed; frees vCPUs */
+
+/* Map pages already transferred to @vmid at @ipa; unmap them again. */
+int vm_map(u16 vmid, u64 ipa, u64 pa, u64 size, bool write, bool exec);
+int vm_unmap(u16 vmid, u64 ipa, u64 size);
+
+/*
+ * vCPU @index (MPIDR Aff0 = index) of @vmid, with a capability in the host's
+ * cspace for vcpu_run (*capid) and an edge SPI to the host that signals its
+ * wakeups (*virq, as GIC INTID).
+ */
+int vm_vcpu_create(u16 vmid, unsigned int index, u64 *capid, u32 *virq);
+
+/* Initial register state of the boot vCPU (boot context or RM defaults). */
+struct vm_boot {
+	u64 pc;
+	u64 sp_el1;
+	u64 x[8];
+};
+
+/*
+ * Start: vCPU 0 becomes runnable at EL1h with @boot, the others stay powered
+ * off until the guest's PSCI CPU_ON. Stop: every vCPU stops, vcpu_run then
+ * reports POWERED_OFF with the VM-exited flag and waiting hosts get the
+ * wakeup interrupt. Reset: vCPUs back to powered off, all mappings removed.
+ */
+int vm_start(u16 vmid, const struct vm_boot *boot);
+int vm_stop(u16 vmid);
+int vm_reset(u16 vmid);
+
+/*
+ * Implemented by the RM, called by the mechanisms when a guest ends itself:
+ * PSCI SYSTEM_OFF (RM_VM_EXIT_TYPE_VM_EXIT), SYSTEM_RESET, a crash. The RM
+ * moves the VM to EXITED and notifies the host (VM_EXITED, VM_STATUS).
+ */
+void rm_vm_exited(u16 vmid, u16 exit_type, const void *reason,
+		  size_t reason_size);
+
+#endif

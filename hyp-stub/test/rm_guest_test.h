@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Helpers for the RM's guest-VM tests (test_rm_mem.c, test_rm_vmlife.c):
+ * message builders written from shared/gunyah-abi.md, a call that records
+ * every message the host receives around the reply, and a VM DT builder.
+ */
+#ifndef HYP_TEST_RM_GUEST_TEST_H
+#define HYP_TEST_RM_GUEST_TEST_H
+
+#include <libfdt.h>
+
+#include "rm_test.h"
+
+static u16 g_seq;
+
+/* Everything received by the last g_call(): notifications and the reply. */
+struct g_event {
+	u8 type;
+	u32 id;
+	size_t len;
+	u8 data[512];
+};
+
+static struct g_event g_ev[16];
+static unsigned int g_nev;
+static int g_reply_at;		/* index of the reply in g_ev, -1 if none */
+
+static inline void le16(u8 *p, u16 v) { p[0] = (u8)v; p[1] = (u8)(v >> 8); }
+static inline void le32(u8 *p, u32 v) { le16(p, (u16)v); le16(p + 2, (u16)(v >> 16)); }
+static inline void le64(u8 *p, u64 v) { le32(p, (u32)v); le32(p + 4, (u32)(v >> 32)); }
+
+/*
+ * Make a call, then drain RX; returns the reply's error word (0xDEADBEEF if
+ * there was no reply) and copies the reply payload after it to @rep.
+ */
+static inline u32 g_call(u32 id, const void *req, size_t len, u8 *rep, size_t *rep_len)
+{
+	static struct host_msg m;
+	u16 seq = g_seq++;
+	u32 err = 0xDEADBEEF;
+
+	g_nev = 0;
+	g_reply_at = -1;
+	HOST_CHECK(host_send_request(id, seq, req, len) == GH_ERROR_OK, "request sent", 0, 0);
+	while (host_recv_msg(&m) == 0) {
+		struct g_event *e = &g_ev[g_nev < 16 ? g_nev : 15];
+
+		e->type = m.type;
+		e->id = m.id;
+		e->len = m.len;
+		memcpy(e->data, m.data, MIN(m.len, sizeof(e->data)));
+		if (m.type == RM_RPC_TYPE_REPLY) {
+			HOST_CHECK(g_reply_at < 0, "one reply", g_reply_at, -1);
+			HOST_CHECK(m.id == id && m.seq == seq, "reply id/seq", m.id, id);
+			g_reply_at = (int)g_nev;
+			if (m.len >= 4) {
+				err = rm_get_le32(m.data);
+				if (rep) {
+					*rep_len = m.len - 4;
+					memcpy(rep, m.data + 4, m.len - 4);
+				}
+			}
+		}
+		g_nev++;
+	}
+	return err;
+}
+
+/* g_call() without a reply payload. */
+static inline u32 g_call0(u32 id, const void *req, size_t len)
+{
+	return g_call(id, req, len, NULL, NULL);
+}
+
+static inline u32 g_vmid_call(u32 id, u16 vmid)
+{
+	u8 req[4] = { 0 };
+
+	le16(req, vmid);
+	return g_call0(id, req, 4);
+}
+
+static inline u32 g_hyp_resources(u16 vmid, u8 *rep, size_t *rep_len)
+{
+	u8 req[4] = { 0 };
+
+	le16(req, vmid);
+	return g_call(RM_MSG_VM_GET_HYP_RESOURCES, req, 4, rep, rep_len);
+}
+
+/* A request of zeros, for length checks. */
+static const u8 g_zeros[64];
+
+/* Received event @i is a VM_STATUS notification for @vmid with @status. */
+static inline bool g_is_status(unsigned int i, u16 vmid, u8 status)
+{
+	const struct g_event *e = &g_ev[i];
+
+	return i < g_nev && e->type == RM_RPC_TYPE_NOTIF && e->id == RM_NOTIF_VM_STATUS &&
+	       e->len == 8 && rm_get_le16(e->data) == vmid && e->data[4] == status &&
+	       e->data[5] == 0 && rm_get_le16(e->data + 6) == 0;
+}
+
+static inline u16 g_alloc_vm(void)
+{
+	u8 req[4] = { 0 }, rep[8];
+	size_t rep_len = 0;
+
+	if (g_call(RM_MSG_VM_ALLOC_VMID, req, 4, rep, &rep_len) != RM_ERROR_OK || rep_len != 4)
+		return 0;
+	return (u16)rm_get_le32(rep);
+}
+
+/* ---- MEM_LEND / MEM_SHARE bodies ---- */
+
+struct g_acl {
+	u16 vmid;
+	u8 rights;
+};
+
+struct g_sgl {
+	u64 base, size;
+};
+
+/* Body with @nacl ACL, @nsgl SGL and @nattr attribute entries (vmid @attr_vmid). */
+static inline size_t g_mem_body(u8 *b, u8 mem_type, u8 flags, u32 label,
+				const struct g_acl *acl, unsigned int nacl,
+				const struct g_sgl *sgl, unsigned int nsgl,
+				unsigned int nattr, u16 attr_vmid)
+{
+	size_t o = 0;
+
+	memset(b, 0, 8);
+	b[0] = mem_type;
+	b[2] = flags;
+	le32(b + 4, label);
+	o = 8;
+	le32(b + o, nacl);	/* Linux's u32 count: the RM's u16 n + u16 res */
+	o += 4;
+	for (unsigned int i = 0; i < nacl; i++, o += 4) {
+		le16(b + o, acl[i].vmid);
+		b[o + 2] = acl[i].rights;
+		b[o + 3] = 0;
+	}
+	le16(b + o, (u16)nsgl);
+	le16(b + o + 2, 0);
+	o += 4;
+	for (unsigned int i = 0; i < nsgl; i++, o += 16) {
+		le64(b + o, sgl[i].base);
+		le64(b + o + 8, sgl[i].size);
+	}
+	le16(b + o, (u16)nattr);
+	le16(b + o + 2, 0);
+	o += 4;
+	for (unsigned int i = 0; i < nattr; i++, o += 4) {
+		le16(b + o, 1);
+		le16(b + o + 2, attr_vmid);
+	}
+	return o;
+}
+
+static u8 g_body[RM_RPC_MAX_PAYLOAD];
+
+/* Share (with the host RW) or lend pages to @vmid; *handle on success. */
+static inline u32 g_donate(bool lend, u16 vmid, u8 rights, u8 flags, u32 label,
+			   const struct g_sgl *sgl, unsigned int nsgl, u32 *handle)
+{
+	struct g_acl acl[2] = { { vmid, rights }, { RM_VMID_HOST, 6 } };
+	u8 rep[8];
+	size_t rep_len = 0, len;
+	u32 err;
+
+	len = g_mem_body(g_body, 0, flags, label, acl, lend ? 1 : 2, sgl, nsgl, 0, 0);
+	err = g_call(lend ? RM_MSG_MEM_LEND : RM_MSG_MEM_SHARE, g_body, len, rep, &rep_len);
+	*handle = err == RM_ERROR_OK && rep_len == 4 ? rm_get_le32(rep) : 0;
+	HOST_CHECK(err != RM_ERROR_OK || rep_len == 4, "handle reply", rep_len, 4);
+	return err;
+}
+
+/* Pages [first, first + n) of the arena as one SGL entry. */
+static inline struct g_sgl g_pages(unsigned int first, unsigned int n)
+{
+	return (struct g_sgl){ mock_pa(first), (u64)n * MOCK_PAGE };
+}
+
+static inline u32 g_reclaim(u32 handle, u8 flags)
+{
+	u8 req[8] = { 0 };
+
+	le32(req, handle);
+	req[4] = flags;
+	return g_call0(RM_MSG_MEM_RECLAIM, req, 8);
+}
+
+static inline u32 g_append(u32 handle, u8 flags, const struct g_sgl *sgl, unsigned int n)
+{
+	size_t o = 12;
+
+	memset(g_body, 0, 12);
+	le32(g_body, handle);
+	g_body[4] = flags;
+	le16(g_body + 8, (u16)n);
+	for (unsigned int i = 0; i < n; i++, o += 16) {
+		le64(g_body + o, sgl[i].base);
+		le64(g_body + o + 8, sgl[i].size);
+	}
+	return g_call0(RM_MSG_MEM_APPEND, g_body, o);
+}
+
+static inline u32 g_config_image(u16 vmid, u16 auth, u32 handle, u64 img_off, u64 img_size,
+				 u64 dtb_off, u64 dtb_size)
+{
+	u8 req[40] = { 0 };
+
+	le16(req, vmid);
+	le16(req + 2, auth);
+	le32(req + 4, handle);
+	le64(req + 8, img_off);
+	le64(req + 16, img_size);
+	le64(req + 24, dtb_off);
+	le64(req + 32, dtb_size);
+	return g_call0(RM_MSG_VM_CONFIG_IMAGE, req, 40);
+}
+
+static inline u32 g_boot_ctx(u32 id, u16 vmid, u8 set, u8 index, u64 value)
+{
+	u8 req[16] = { 0 };
+
+	le16(req, vmid);
+	req[2] = set;
+	req[3] = index;
+	le64(req + 8, value);
+	return g_call0(id, req, 16);
+}
+
+/* ---- the VM's DT ---- */
+
+struct g_dt {
+	const char *cfg_name;		/* "gunyah-vm-config" unless set */
+	bool no_cfg;
+	bool no_base;
+	u64 base;
+	int ncpus;
+	const char *affinity;		/* NULL: "proxy" */
+	bool shm;			/* a shm vdevice for label shm_label at shm_base */
+	u32 shm_label;
+	u64 shm_base;
+	bool rmem;			/* a /reserved-memory node at rmem_base */
+	u64 rmem_base, rmem_size;
+};
+
+static inline void g_cells2(u32 *c, u64 v)
+{
+	c[0] = cpu_to_fdt32((u32)(v >> 32));
+	c[1] = cpu_to_fdt32((u32)v);
+}
+
+/* Write the DT into @buf (@size bytes); returns its total size. */
+static inline size_t g_build_dt(void *buf, size_t size, const struct g_dt *d)
+{
+	u32 c[4];
+	char name[16];
+
+	fdt_create(buf, (int)size);
+	fdt_finish_reservemap(buf);
+	fdt_begin_node(buf, "");
+	fdt_property_u32(buf, "#address-cells", 2);
+	fdt_property_u32(buf, "#size-cells", 2);
+	fdt_begin_node(buf, "cpus");
+	fdt_property_u32(buf, "#address-cells", 1);
+	fdt_property_u32(buf, "#size-cells", 0);
+	for (int i = 0; i < d->ncpus; i++) {
+		snprintf(name, sizeof(name), "cpu@%d", i);
+		fdt_begin_node(buf, name);
+		fdt_property_string(buf, "device_type", "cpu");
+		fdt_property_u32(buf, "reg", (u32)i);
+		fdt_end_node(buf);
+	}
+	fdt_end_node(buf);
+	if (d->rmem) {
+		fdt_begin_node(buf, "reserved-memory");
+		fdt_property_u32(buf, "#address-cells", 2);
+		fdt_property_u32(buf, "#size-cells", 2);
+		fdt_begin_node(buf, "region");
+		g_cells2(c, d->rmem_base);
+		g_cells2(c + 2, d->rmem_size);
+		fdt_property(buf, "reg", c, 16);
+		fdt_end_node(buf);
+		fdt_end_node(buf);
+	}
+	if (!d->no_cfg) {
+		fdt_begin_node(buf, d->cfg_name ? d->cfg_name : "gunyah-vm-config");
+		fdt_property_string(buf, "image-name", "test-vm");
+		fdt_property_string(buf, "os-type", "linux");
+		fdt_begin_node(buf, "memory");
+		fdt_property_u32(buf, "#address-cells", 2);
+		fdt_property_u32(buf, "#size-cells", 2);
+		if (!d->no_base) {
+			g_cells2(c, d->base);
+			fdt_property(buf, "base-address", c, 8);
+		}
+		fdt_end_node(buf);
+		fdt_begin_node(buf, "vcpus");
+		fdt_property_string(buf, "affinity", d->affinity ? d->affinity : "proxy");
+		fdt_end_node(buf);
+		fdt_begin_node(buf, "vdevices");
+		fdt_property_string(buf, "generate", "/hypervisor");
+		fdt_begin_node(buf, "bell-1");
+		fdt_property_string(buf, "vdevice-type", "doorbell");
+		fdt_property_u32(buf, "label", 1);
+		fdt_end_node(buf);
+		if (d->shm) {
+			fdt_begin_node(buf, "shm-1");
+			fdt_property_string(buf, "vdevice-type", "shm");
+			fdt_property(buf, "peer-default", "", 0);
+			fdt_begin_node(buf, "memory");
+			fdt_property_u32(buf, "label", d->shm_label);
+			fdt_property_u32(buf, "#address-cells", 2);
+			g_cells2(c, d->shm_base);
+			fdt_property(buf, "base", c, 8);
+			fdt_end_node(buf);
+			fdt_end_node(buf);
+		}
+		fdt_end_node(buf);
+		fdt_end_node(buf);
+	}
+	fdt_end_node(buf);
+	fdt_finish(buf);
+	return fdt_totalsize(buf);
+}
+
+#endif

@@ -1,0 +1,750 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests for the VM lifecycle in core/rm_vm.c and core/rm_vmcfg.c:
+ * CONFIG_IMAGE, SET_BOOT_CONTEXT, INIT (the VM's DT), GET_HYP_RESOURCES,
+ * START, STOP, RESET, DEALLOC, guest exits, and the notifications, against
+ * the vm.h mock (test/vm_mock.c).
+ */
+#include "rm_guest_test.h"
+
+/*
+ * The image parcel: arena pages 0-7 then 16-23 (64 KiB in the guest at
+ * BASE). The DT sits at DTB_OFF, across the two ranges, so that the RM must
+ * follow the parcel's layout to read it.
+ */
+#define BASE		0x80000000ULL
+#define DTB_OFF		0x7800ULL
+#define DTB_SIZE	0x1000ULL
+#define EXTRA_LABEL	7
+#define EXTRA_IPA	0x90000000ULL
+
+static u16 vm;
+static u32 image, extra;
+
+static void write_parcel(u64 off, const void *src, size_t len)
+{
+	const u8 *s = src;
+
+	for (size_t i = 0; i < len; i++, off++) {
+		unsigned int page = (unsigned int)(off / MOCK_PAGE);
+
+		page = page < 8 ? page : page - 8 + 16;
+		mock_ram[page * MOCK_PAGE + off % MOCK_PAGE] = s[i];
+	}
+}
+
+/* A VM, its image parcel (shared) and an extra lent parcel (label 7). */
+static void setup(void)
+{
+	struct g_sgl img[2] = { g_pages(0, 8), g_pages(16, 8) }, ext = g_pages(30, 4);
+
+	rm_test_reset();
+	vm = g_alloc_vm();
+	HOST_CHECK(vm != 0, "vm", vm, 0);
+	HOST_CHECK(g_donate(false, vm, 7, 0, 1, img, 2, &image) == RM_ERROR_OK, "image", 0, 0);
+	HOST_CHECK(g_donate(true, vm, 6, 0, EXTRA_LABEL, &ext, 1, &extra) == RM_ERROR_OK,
+		   "extra", 0, 0);
+}
+
+static void put_dt(const struct g_dt *d)
+{
+	static u8 buf[DTB_SIZE];
+
+	memset(buf, 0, sizeof(buf));
+	g_build_dt(buf, sizeof(buf), d);
+	write_parcel(DTB_OFF, buf, sizeof(buf));
+}
+
+static const struct g_dt dt_ok = { .base = BASE, .ncpus = 2 };
+
+static u32 configure(void)
+{
+	return g_config_image(vm, 0, image, 0, 0, DTB_OFF, DTB_SIZE);
+}
+
+/* VM_INIT, checking the INIT and READY/INIT_FAILED notifications around it. */
+static u32 init_vm(void)
+{
+	u32 err = g_vmid_call(RM_MSG_VM_INIT, vm);
+
+	HOST_CHECK(g_nev == 3 && g_reply_at == 2, "INIT: two notifications, reply", g_nev, 3);
+	HOST_CHECK(g_is_status(0, vm, RM_VM_STATUS_INIT), "status INIT", 0, 0);
+	HOST_CHECK(g_is_status(1, vm, err ? RM_VM_STATUS_INIT_FAILED : RM_VM_STATUS_READY),
+		   "status READY/INIT_FAILED", err, 0);
+	return err;
+}
+
+static const struct mock_map *find_map(u64 ipa)
+{
+	for (unsigned int i = 0; i < MOCK_MAPS; i++) {
+		if (mock.map[i].used && mock.map[i].vmid == vm && mock.map[i].ipa == ipa)
+			return &mock.map[i];
+	}
+	return NULL;
+}
+
+static struct mock_vm *mvm(void)
+{
+	for (unsigned int i = 0; i < MOCK_VMS; i++) {
+		if (mock.vm[i].exists && mock.vm[i].vmid == vm)
+			return &mock.vm[i];
+	}
+	return NULL;
+}
+
+TEST(vmlife_full_lifecycle)
+{
+	struct g_dt d = dt_ok;
+	u8 rep[512];
+	size_t rep_len = 0;
+	const struct mock_map *m;
+	u8 stop[8] = { 0 };
+
+	setup();
+	d.ncpus = 6;		/* 6 * 44 + 8 bytes: a two-packet reply */
+	d.rmem = true;
+	d.rmem_base = EXTRA_IPA;
+	d.rmem_size = 4 * MOCK_PAGE;
+	put_dt(&d);
+
+	ASSERT_EQ(configure(), RM_ERROR_OK);
+	EXPECT_EQ(g_nev, 1);		/* no notification */
+	ASSERT_EQ(init_vm(), RM_ERROR_OK);
+
+	/* Image parcel at base-address, range by range; extra at its node. */
+	ASSERT_TRUE(mvm() != NULL);
+	m = find_map(BASE);
+	ASSERT_TRUE(m != NULL);
+	EXPECT_EQ(m->pa, mock_pa(0));
+	EXPECT_EQ(m->size, 8 * MOCK_PAGE);
+	EXPECT_TRUE(m->write && m->exec);
+	m = find_map(BASE + 8 * MOCK_PAGE);
+	ASSERT_TRUE(m != NULL);
+	EXPECT_EQ(m->pa, mock_pa(16));
+	m = find_map(EXTRA_IPA);
+	ASSERT_TRUE(m != NULL);
+	EXPECT_EQ(m->pa, mock_pa(30));
+	EXPECT_TRUE(m->write);
+	EXPECT_FALSE(m->exec);		/* rights RW from the ACL */
+	EXPECT_EQ(mock.nr_maps, 3);
+	EXPECT_EQ(mvm()->nr_vcpus, 6);
+
+	ASSERT_EQ(g_hyp_resources(vm, rep, &rep_len), RM_ERROR_OK);
+	ASSERT_EQ(rep_len, 4 + 6 * 44);
+	EXPECT_EQ(rm_get_le32(rep), 6);
+	for (unsigned int i = 0; i < 6; i++) {
+		const u8 *e = rep + 4 + i * 44;
+		static const u8 zero[16];
+
+		EXPECT_EQ(e[0], RM_HYP_RES_VCPU);
+		EXPECT_EQ(e[1], 0);
+		EXPECT_EQ(rm_get_le16(e + 2), vm);
+		EXPECT_EQ(rm_get_le32(e + 4), 0);
+		EXPECT_EQ(rm_get_le32(e + 8), i);
+		EXPECT_EQ(rm_get_le64(e + 12), MOCK_VCPU_CAPID(vm, i));
+		EXPECT_EQ(rm_get_le32(e + 20), 0);
+		EXPECT_EQ(rm_get_le32(e + 24), MOCK_VCPU_VIRQ(i));
+		EXPECT_MEMEQ(e + 28, zero, 16);
+	}
+
+	/* In use: no reclaim while mapped. */
+	EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_MEM_INUSE);
+	EXPECT_EQ(g_reclaim(extra, 0), RM_ERROR_MEM_INUSE);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_VM_STATE);
+
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_START, vm), RM_ERROR_OK);
+	EXPECT_EQ(g_nev, 2);
+	EXPECT_TRUE(g_is_status(0, vm, RM_VM_STATUS_RUNNING));
+	EXPECT_EQ(g_reply_at, 1);
+	ASSERT_TRUE(mvm()->running);
+	EXPECT_EQ(mvm()->boot.pc, BASE);
+	EXPECT_EQ(mvm()->boot.x[0], BASE + DTB_OFF);
+	EXPECT_EQ(mvm()->boot.x[1], 0);
+	EXPECT_EQ(mvm()->boot.sp_el1, 0);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_VM_STATE);
+	EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_MEM_INUSE);
+
+	le16(stop, vm);
+	stop[2] = RM_VM_STOP_FLAG_FORCE;
+	le32(stop + 4, 0x99);
+	ASSERT_EQ(g_call0(RM_MSG_VM_STOP, stop, 8), RM_ERROR_OK);
+	ASSERT_EQ(g_nev, 3);
+	EXPECT_EQ(g_ev[0].type, RM_RPC_TYPE_NOTIF);
+	EXPECT_EQ(g_ev[0].id, RM_NOTIF_VM_EXITED);
+	EXPECT_EQ(g_ev[0].len, 8);
+	EXPECT_EQ(rm_get_le16(g_ev[0].data), vm);
+	EXPECT_EQ(rm_get_le16(g_ev[0].data + 2), RM_VM_EXIT_TYPE_FORCED_STOP);
+	EXPECT_EQ(rm_get_le32(g_ev[0].data + 4), 0);
+	EXPECT_TRUE(g_is_status(1, vm, RM_VM_STATUS_EXITED));
+	EXPECT_EQ(g_reply_at, 2);
+	EXPECT_FALSE(mvm()->running);
+	EXPECT_EQ(g_call0(RM_MSG_VM_STOP, stop, 8), RM_ERROR_VM_STATE);
+	EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_MEM_INUSE);	/* not reset yet */
+
+	/* RESET: OK first, then RESETTING and RESET. */
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_OK);
+	ASSERT_EQ(g_nev, 3);
+	EXPECT_EQ(g_reply_at, 0);
+	EXPECT_TRUE(g_is_status(1, vm, RM_VM_STATUS_RESETTING));
+	EXPECT_TRUE(g_is_status(2, vm, RM_VM_STATUS_RESET));
+	EXPECT_EQ(mock.nr_maps, 0);
+	EXPECT_EQ(mock.reset_calls, 1);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_START, vm), RM_ERROR_VM_STATE);
+
+	memset(mock_ram + 30 * MOCK_PAGE, 0x42, MOCK_PAGE);
+	EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_OK);
+	EXPECT_EQ(g_reclaim(extra, 0), RM_ERROR_OK);
+	EXPECT_EQ(mock_ram[30 * MOCK_PAGE], 0);		/* lent: zeroed */
+	EXPECT_EQ(mock.pages_out, 0);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_OK);
+	EXPECT_EQ(g_nev, 1);
+	EXPECT_EQ(mock.nr_vms, 0);
+	EXPECT_EQ(mock.destroy_calls, 1);
+	EXPECT_EQ(mock.violations, 0);
+	EXPECT_TRUE(host_rx_empty());
+}
+
+TEST(vmlife_boot_context)
+{
+	const u32 ids[2] = { RM_MSG_VM_SET_BOOT_CONTEXT, RM_MSG_VM_SET_BOOT_CONTEXT_OLD };
+
+	for (unsigned int k = 0; k < 2; k++) {
+		u32 id = ids[k];
+
+		setup();
+		put_dt(&dt_ok);
+		EXPECT_EQ(g_boot_ctx(id, 0x77, RM_BOOT_REG_SET_X, 0, 1), RM_ERROR_VMID_INVALID);
+		EXPECT_EQ(g_boot_ctx(id, vm, 3, 0, 1), RM_ERROR_ARGUMENT_INVALID);
+		EXPECT_EQ(g_boot_ctx(id, vm, RM_BOOT_REG_SET_X, 8, 1), RM_ERROR_ARGUMENT_INVALID);
+		EXPECT_EQ(g_boot_ctx(id, vm, RM_BOOT_REG_SET_PC, 1, 1), RM_ERROR_ARGUMENT_INVALID);
+		EXPECT_EQ(g_boot_ctx(id, vm, RM_BOOT_REG_SET_SP, 1, 1), RM_ERROR_ARGUMENT_INVALID);
+		EXPECT_EQ(g_call0(id, g_zeros, 15), RM_ERROR_INVALID);
+
+		/* Before INIT (LOAD) and after it (READY). */
+		EXPECT_EQ(g_boot_ctx(id, vm, RM_BOOT_REG_SET_X, 7, 0x77), RM_ERROR_OK);
+		EXPECT_EQ(g_boot_ctx(id, vm, RM_BOOT_REG_SET_PC, 0, BASE + 0x1000), RM_ERROR_OK);
+		ASSERT_EQ(configure(), RM_ERROR_OK);
+		ASSERT_EQ(init_vm(), RM_ERROR_OK);
+		EXPECT_EQ(g_boot_ctx(id, vm, RM_BOOT_REG_SET_SP, 0, 0x1234), RM_ERROR_OK);
+		EXPECT_EQ(g_boot_ctx(id, vm, RM_BOOT_REG_SET_X, 1, 0x11), RM_ERROR_OK);
+		ASSERT_EQ(g_vmid_call(RM_MSG_VM_START, vm), RM_ERROR_OK);
+		ASSERT_TRUE(mvm() != NULL);
+		EXPECT_EQ(mvm()->boot.pc, BASE + 0x1000);
+		EXPECT_EQ(mvm()->boot.sp_el1, 0x1234);
+		EXPECT_EQ(mvm()->boot.x[0], BASE + DTB_OFF);	/* default kept */
+		EXPECT_EQ(mvm()->boot.x[1], 0x11);
+		EXPECT_EQ(mvm()->boot.x[7], 0x77);
+		EXPECT_EQ(mvm()->boot.x[2], 0);
+		EXPECT_EQ(g_boot_ctx(id, vm, RM_BOOT_REG_SET_X, 0, 1), RM_ERROR_VM_STATE);
+	}
+}
+
+/* Every DT error: INIT_FAILED with nothing left behind, then RESET/DEALLOC work. */
+TEST(vmlife_dt_errors)
+{
+	struct g_dt d[12];
+	unsigned int n = 0;
+
+	d[n] = dt_ok; d[n++].no_cfg = true;
+	d[n] = dt_ok; d[n++].cfg_name = "vm-config";
+	d[n] = dt_ok; d[n++].no_base = true;
+	d[n] = dt_ok; d[n++].base = BASE + 0x800;		/* misaligned */
+	d[n] = dt_ok; d[n++].ncpus = VM_MAX_VCPUS + 1;
+	d[n] = dt_ok; d[n++].ncpus = 0;
+	d[n] = dt_ok; d[n++].affinity = "static";
+	d[n] = dt_ok; d[n].shm = true; d[n].shm_label = 99; d[n++].shm_base = EXTRA_IPA;
+	/* The extra parcel placed over the image parcel. */
+	d[n] = dt_ok; d[n].shm = true; d[n].shm_label = EXTRA_LABEL; d[n++].shm_base = BASE + 0x1000;
+	/* The image parcel would wrap the IPA space. */
+	d[n] = dt_ok; d[n++].base = 0xFFFFFFFFFFFFC000ULL;
+
+	for (unsigned int i = 0; i <= n + 1; i++) {
+		setup();
+		if (i < n) {
+			put_dt(&d[i]);
+		} else if (i == n) {
+			/* Not a DT at all. */
+			u8 junk[DTB_SIZE];
+
+			memset(junk, 0xD0, sizeof(junk));
+			write_parcel(DTB_OFF, junk, sizeof(junk));
+		} else {
+			/* A DT whose header claims more than dtb_size. */
+			static u8 buf[DTB_SIZE];
+
+			g_build_dt(buf, sizeof(buf), &dt_ok);
+			fdt_set_totalsize(buf, DTB_SIZE + 8);
+			write_parcel(DTB_OFF, buf, sizeof(buf));
+		}
+		ASSERT_EQ(configure(), RM_ERROR_OK);
+		EXPECT_NE(init_vm(), RM_ERROR_OK);
+		EXPECT_EQ(mock.nr_vms, 0);
+		EXPECT_EQ(mock.nr_maps, 0);
+		EXPECT_EQ(g_vmid_call(RM_MSG_VM_START, vm), RM_ERROR_VM_STATE);
+		EXPECT_EQ(g_vmid_call(RM_MSG_VM_INIT, vm), RM_ERROR_VM_STATE);
+		EXPECT_EQ(g_reclaim(extra, 0), RM_ERROR_OK);
+		EXPECT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_OK);
+		EXPECT_TRUE(g_is_status(2, vm, RM_VM_STATUS_RESET));
+		EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_OK);
+		EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_OK);
+		EXPECT_EQ(mock.pages_out, 0);
+		EXPECT_EQ(mock.violations, 0);
+	}
+}
+
+TEST(vmlife_dt_variants_accepted)
+{
+	struct g_dt d = dt_ok;
+
+	/* The older node name, and 8 vCPUs. */
+	setup();
+	d.cfg_name = "qcom,vm-config";
+	d.ncpus = VM_MAX_VCPUS;
+	put_dt(&d);
+	ASSERT_EQ(configure(), RM_ERROR_OK);
+	ASSERT_EQ(init_vm(), RM_ERROR_OK);
+	EXPECT_EQ(mvm()->nr_vcpus, VM_MAX_VCPUS);
+	/* The extra parcel is not in the DT: unmapped, reclaimable while READY. */
+	EXPECT_EQ(mock.nr_maps, 2);
+	EXPECT_EQ(g_reclaim(extra, 0), RM_ERROR_OK);
+
+	/* A shm vdevice places the parcel with its label. */
+	setup();
+	d = dt_ok;
+	d.shm = true;
+	d.shm_label = EXTRA_LABEL;
+	d.shm_base = EXTRA_IPA;
+	put_dt(&d);
+	ASSERT_EQ(configure(), RM_ERROR_OK);
+	ASSERT_EQ(init_vm(), RM_ERROR_OK);
+	ASSERT_TRUE(find_map(EXTRA_IPA) != NULL);
+	EXPECT_EQ(find_map(EXTRA_IPA)->pa, mock_pa(30));
+
+	/* A reserved-memory node of another size leaves the parcel alone. */
+	setup();
+	d = dt_ok;
+	d.rmem = true;
+	d.rmem_base = EXTRA_IPA;
+	d.rmem_size = 8 * MOCK_PAGE;
+	put_dt(&d);
+	ASSERT_EQ(configure(), RM_ERROR_OK);
+	ASSERT_EQ(init_vm(), RM_ERROR_OK);
+	EXPECT_TRUE(find_map(EXTRA_IPA) == NULL);
+	EXPECT_EQ(mock.violations, 0);
+}
+
+/* A mechanism failing half way through INIT: everything undone. */
+TEST(vmlife_init_rollback)
+{
+	for (unsigned int k = 0; k < 4; k++) {
+		struct g_dt d = dt_ok;
+
+		setup();
+		d.rmem = true;
+		d.rmem_base = EXTRA_IPA;
+		d.rmem_size = 4 * MOCK_PAGE;
+		put_dt(&d);
+		if (k == 0)
+			mock.fail_create_at = 1;
+		else if (k == 1)
+			mock.fail_map_at = 2;	/* second range of the image parcel */
+		else if (k == 2)
+			mock.fail_map_at = 3;	/* the extra parcel */
+		else
+			mock.fail_vcpu_at = 2;
+		ASSERT_EQ(configure(), RM_ERROR_OK);
+		EXPECT_NE(init_vm(), RM_ERROR_OK);
+		EXPECT_EQ(mock.nr_vms, 0);
+		EXPECT_EQ(mock.nr_maps, 0);
+		EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_OK);
+		EXPECT_EQ(g_reclaim(extra, 0), RM_ERROR_OK);
+		EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_OK);
+		EXPECT_EQ(mock.violations, 0);
+	}
+}
+
+TEST(vmlife_state_errors)
+{
+	u8 stop[8] = { 0 };
+
+	setup();
+	put_dt(&dt_ok);
+	le16(stop, vm);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_INIT, vm), RM_ERROR_VM_STATE);	/* not configured */
+	EXPECT_EQ(g_nev, 1);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_START, vm), RM_ERROR_VM_STATE);
+	EXPECT_EQ(g_call0(RM_MSG_VM_STOP, stop, 8), RM_ERROR_VM_STATE);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_START, 0x77), RM_ERROR_VMID_INVALID);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_INIT, 0x77), RM_ERROR_VMID_INVALID);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_RESET, RM_VMID_HOST), RM_ERROR_VMID_INVALID);
+
+	ASSERT_EQ(configure(), RM_ERROR_OK);
+	ASSERT_EQ(configure(), RM_ERROR_OK);		/* again: the last one counts */
+	ASSERT_EQ(init_vm(), RM_ERROR_OK);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_INIT, vm), RM_ERROR_VM_STATE);
+	EXPECT_EQ(configure(), RM_ERROR_VM_STATE);
+	EXPECT_EQ(g_call0(RM_MSG_VM_STOP, stop, 8), RM_ERROR_VM_STATE);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_VM_STATE);
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_START, vm), RM_ERROR_OK);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_START, vm), RM_ERROR_VM_STATE);
+	EXPECT_EQ(g_nev, 1);
+	EXPECT_EQ(mock.start_calls, 1);
+	EXPECT_EQ(configure(), RM_ERROR_VM_STATE);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_VM_STATE);
+	stop[2] = 0x2;				/* unknown flag */
+	EXPECT_EQ(g_call0(RM_MSG_VM_STOP, stop, 8), RM_ERROR_ARGUMENT_INVALID);
+	EXPECT_EQ(g_call0(RM_MSG_VM_STOP, stop, 4), RM_ERROR_INVALID);
+	stop[2] = 0;				/* graceful: stops all the same */
+	ASSERT_EQ(g_call0(RM_MSG_VM_STOP, stop, 8), RM_ERROR_OK);
+	EXPECT_EQ(g_ev[0].id, RM_NOTIF_VM_EXITED);
+	EXPECT_EQ(rm_get_le16(g_ev[0].data + 2), RM_VM_EXIT_TYPE_VM_EXIT);
+	EXPECT_EQ(g_nev, 3);			/* one VM_EXITED despite the mock's */
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_VM_STATE);
+}
+
+TEST(vmlife_config_image_checks)
+{
+	u16 other;
+	u32 theirs;
+	struct g_sgl sgl = g_pages(40, 1);
+
+	setup();
+	other = g_alloc_vm();
+	ASSERT_EQ(g_donate(false, other, 7, 0, 1, &sgl, 1, &theirs), RM_ERROR_OK);
+	EXPECT_EQ(g_config_image(0x77, 0, image, 0, 0, DTB_OFF, DTB_SIZE), RM_ERROR_VMID_INVALID);
+	EXPECT_EQ(g_config_image(vm, 0, 0x4321, 0, 0, DTB_OFF, DTB_SIZE), RM_ERROR_HANDLE_INVALID);
+	EXPECT_EQ(g_config_image(vm, 0, theirs, 0, 0, 0, 0x100), RM_ERROR_ARGUMENT_INVALID);
+	EXPECT_EQ(g_config_image(vm, 1, image, 0, 0, DTB_OFF, DTB_SIZE), RM_ERROR_ARGUMENT_INVALID);
+	EXPECT_EQ(g_config_image(vm, 0, image, 0, 0, 0x10000, 1), RM_ERROR_ARGUMENT_INVALID);
+	EXPECT_EQ(g_config_image(vm, 0, image, 0, 0, 0xF000, 0x1001), RM_ERROR_ARGUMENT_INVALID);
+	EXPECT_EQ(g_config_image(vm, 0, image, 0, 0, ~0ULL, 2), RM_ERROR_ARGUMENT_INVALID);
+	EXPECT_EQ(g_config_image(vm, 0, image, 0, 0, 0x1000, 0), RM_ERROR_ARGUMENT_INVALID);
+	EXPECT_EQ(g_config_image(vm, 0, image, 1, ~0ULL, 0, 0x100), RM_ERROR_ARGUMENT_INVALID);
+	EXPECT_EQ(g_config_image(vm, 0, image, 0, 0x10000, 0xF000, 0x1000), RM_ERROR_OK);
+	EXPECT_EQ(g_call0(RM_MSG_VM_CONFIG_IMAGE, g_zeros, 41), RM_ERROR_INVALID);
+
+	/* The image parcel reclaimed between CONFIG_IMAGE and INIT. */
+	put_dt(&dt_ok);
+	ASSERT_EQ(configure(), RM_ERROR_OK);
+	ASSERT_EQ(g_reclaim(image, 0), RM_ERROR_OK);
+	EXPECT_EQ(init_vm(), RM_ERROR_HANDLE_INVALID);
+	EXPECT_EQ(mock.nr_vms, 0);
+
+	/* A DT larger than the RM copies. */
+	setup();
+	{
+		struct g_sgl big[2] = { g_pages(40, 12), g_pages(56, 8) };
+		u32 h;
+
+		put_dt(&dt_ok);
+		ASSERT_EQ(g_donate(false, vm, 7, 0, 2, big, 2, &h), RM_ERROR_OK);
+		ASSERT_EQ(g_config_image(vm, 0, h, 0, 0, 0, RM_DTB_MAX + 0x1000), RM_ERROR_OK);
+		EXPECT_EQ(init_vm(), RM_ERROR_ARGUMENT_INVALID);
+	}
+}
+
+/* Parcels of a deallocated VM cannot configure a VM that reuses its VMID. */
+TEST(vmlife_dealloc_orphans_parcels)
+{
+	u8 req[4] = { 0 };
+
+	setup();
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_OK);
+	le16(req, vm);
+	ASSERT_EQ(g_call0(RM_MSG_VM_ALLOC_VMID, req, 4), RM_ERROR_OK);
+	EXPECT_EQ(configure(), RM_ERROR_ARGUMENT_INVALID);
+	EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_OK);
+	EXPECT_EQ(g_reclaim(extra, 0), RM_ERROR_OK);
+	EXPECT_EQ(mock.pages_out, 0);
+	EXPECT_EQ(mock.violations, 0);
+}
+
+TEST(vmlife_guest_exit)
+{
+	static const char reason[] = "bye";
+
+	setup();
+	put_dt(&dt_ok);
+	/* Not running: nothing to report. */
+	rm_vm_exited(vm, RM_VM_EXIT_TYPE_VM_EXIT, NULL, 0);
+	EXPECT_TRUE(host_rx_empty());
+	ASSERT_EQ(configure(), RM_ERROR_OK);
+	ASSERT_EQ(init_vm(), RM_ERROR_OK);
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_START, vm), RM_ERROR_OK);
+
+	rm_vm_exited(vm, RM_VM_EXIT_TYPE_SW_ERROR, reason, 3);
+	{
+		static struct host_msg m;
+
+		ASSERT_EQ(host_recv_msg(&m), 0);
+		EXPECT_EQ(m.type, RM_RPC_TYPE_NOTIF);
+		EXPECT_EQ(m.id, RM_NOTIF_VM_EXITED);
+		EXPECT_EQ(m.len, 11);
+		EXPECT_EQ(rm_get_le16(m.data), vm);
+		EXPECT_EQ(rm_get_le16(m.data + 2), RM_VM_EXIT_TYPE_SW_ERROR);
+		EXPECT_EQ(rm_get_le32(m.data + 4), 3);
+		EXPECT_MEMEQ(m.data + 8, reason, 3);
+		ASSERT_EQ(host_recv_msg(&m), 0);
+		EXPECT_EQ(m.id, RM_NOTIF_VM_STATUS);
+		EXPECT_EQ(m.data[4], RM_VM_STATUS_EXITED);
+		EXPECT_TRUE(host_rx_empty());
+	}
+	/* Once only; unknown VMs are ignored. */
+	rm_vm_exited(vm, RM_VM_EXIT_TYPE_VM_EXIT, NULL, 0);
+	rm_vm_exited(0x77, RM_VM_EXIT_TYPE_VM_EXIT, NULL, 0);
+	EXPECT_TRUE(host_rx_empty());
+
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_OK);
+	EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_OK);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_OK);
+	EXPECT_EQ(mock.nr_vms, 0);
+	EXPECT_EQ(mock.violations, 0);
+}
+
+TEST(vmlife_hyp_resources_before_init)
+{
+	u8 rep[64];
+	size_t rep_len = 0;
+
+	setup();
+	EXPECT_EQ(g_hyp_resources(vm, rep, &rep_len), RM_ERROR_OK);
+	EXPECT_EQ(rep_len, 4);
+	EXPECT_EQ(rm_get_le32(rep), 0);
+	EXPECT_EQ(g_hyp_resources(0x77, rep, &rep_len), RM_ERROR_VMID_INVALID);
+	EXPECT_EQ(g_call0(RM_MSG_VM_SET_FIRMWARE_MEM, g_zeros, 24), RM_ERROR_UNIMPLEMENTED);
+}
+
+/*
+ * Random lifecycle traffic with valid-looking but often wrong arguments,
+ * and VM DTs with flipped bytes: the RM must keep the mechanisms' contract
+ * (the mock counts violations) and AddressSanitizer/UBSan quiet, and a
+ * teardown at the end must give every page back.
+ */
+static u64 rnd_state = 0x243F6A8885A308D3ULL;
+
+static u32 rnd(u32 n)
+{
+	rnd_state ^= rnd_state >> 12;
+	rnd_state ^= rnd_state << 25;
+	rnd_state ^= rnd_state >> 27;
+	return (u32)((rnd_state * 0x2545F4914F6CDD1DULL) >> 33) % n;
+}
+
+static void random_dt_page(bool clean, unsigned int page)
+{
+	static u8 buf[MOCK_PAGE];
+	struct g_dt d = { .base = rnd(2) ? BASE : EXTRA_IPA,
+			  .ncpus = (int)(clean ? 1 + rnd(4) : rnd(5)),
+			  .shm = !clean && !rnd(4), .shm_label = rnd(3), .shm_base = 0xA0000000ULL,
+			  .rmem = rnd(2), .rmem_base = 0xB0000000ULL,
+			  .rmem_size = (1 + rnd(3)) * MOCK_PAGE };
+	size_t len;
+
+	memset(buf, 0, sizeof(buf));
+	len = g_build_dt(buf, sizeof(buf), &d);
+	for (unsigned int flips = clean ? 0 : rnd(4); flips; flips--)
+		buf[rnd((u32)len)] ^= (u8)(1 + rnd(255));
+	memcpy(mock_ram + page * MOCK_PAGE, buf, sizeof(buf));
+}
+
+TEST(vmlife_random_ops)
+{
+	u16 vms[8];
+	u32 handles[64], err;
+	u16 owner[64];
+	unsigned int nvms = 0, nh = 0, ok = 0;
+	static unsigned int hist[14][22];	/* per operation, per RM error */
+
+	rm_test_reset();
+	for (unsigned int i = 0; i < MOCK_RAM_PAGES; i++)
+		random_dt_page(true, i);
+	for (unsigned int step = 0; step < 20000; step++) {
+		u16 v = nvms && rnd(16) ? vms[rnd(nvms)] : (u16)(RM_VMID_DYN_FIRST + rnd(3));
+		u32 h = nh && rnd(16) ? handles[rnd(nh)] : rnd(0x200);
+		u8 req[16] = { 0 };
+
+		static const u8 ops[] = { 0, 0, 1, 2, 2, 2, 3, 4, 4, 5, 5, 5, 6, 6, 7, 7, 8, 9, 10,
+					  11, 12, 13, 13, 13 };
+		unsigned int op = ops[rnd(sizeof(ops))];
+
+		switch (op) {
+		case 0:
+			if (nvms < ARRAY_SIZE(vms)) {
+				v = g_alloc_vm();
+				if (v)
+					vms[nvms++] = v;
+			}
+			continue;
+		case 1:
+			if (rnd(4))
+				continue;
+			err = g_vmid_call(RM_MSG_VM_DEALLOC_VMID, v);
+			for (unsigned int i = 0; !err && i < nvms; i++) {
+				if (vms[i] == v)
+					vms[i] = vms[--nvms];
+			}
+			break;
+		case 2: {
+			struct g_sgl sgl[3];
+			unsigned int n = 1 + rnd(3);
+
+			for (unsigned int i = 0; i < n; i++)
+				sgl[i] = g_pages(rnd(MOCK_RAM_PAGES - 4), 1 + rnd(4));
+			err = g_donate(rnd(2), v, (u8)(1 + rnd(7)),
+				       (u8)(rnd(2) | (rnd(4) ? 0 : RM_MEM_FLAG_APPEND)), rnd(3),
+				       sgl, n, &h);
+			if (!err && nh < ARRAY_SIZE(handles)) {
+				owner[nh] = v;
+				handles[nh++] = h;
+			}
+			break;
+		}
+		case 3: {
+			struct g_sgl sgl = g_pages(rnd(MOCK_RAM_PAGES - 2), 1 + rnd(2));
+
+			err = g_append(h, (u8)rnd(2), &sgl, 1);
+			break;
+		}
+		case 4:
+			err = g_reclaim(h, (u8)rnd(2));
+			for (unsigned int i = 0; !err && i < nh; i++) {
+				if (handles[i] == h) {
+					owner[i] = owner[nh - 1];
+					handles[i] = handles[--nh];
+				}
+			}
+			break;
+		case 5:
+			/* Mostly one of the VM's own parcels. */
+			for (unsigned int i = 0, k = rnd(64), any = rnd(4); any && i < nh; i++) {
+				if (owner[(i + k) % nh] == v)
+					h = handles[(i + k) % nh];
+			}
+			err = g_config_image(v, 0, h, 0, 0, rnd(2) * MOCK_PAGE,
+					     (1 + rnd(2)) * MOCK_PAGE - rnd(2) * 0x800);
+			break;
+		case 6:
+			err = g_vmid_call(RM_MSG_VM_INIT, v);
+			break;
+		case 7:
+			err = g_vmid_call(RM_MSG_VM_START, v);
+			break;
+		case 8:
+			le16(req, v);
+			req[2] = (u8)rnd(2);
+			err = g_call0(RM_MSG_VM_STOP, req, 8);
+			break;
+		case 9:
+			err = g_vmid_call(RM_MSG_VM_RESET, v);
+			break;
+		case 10:
+			err = g_boot_ctx(RM_MSG_VM_SET_BOOT_CONTEXT, v, (u8)rnd(3), (u8)rnd(2),
+					 rnd(0x1000));
+			break;
+		case 11:
+			err = g_vmid_call(RM_MSG_VM_GET_HYP_RESOURCES, v);
+			break;
+		case 12:
+			rm_vm_exited(v, (u16)rnd(8), "x", 1);
+			(void)host_rx_empty();	/* drop what it sent */
+			while (!host_rx_empty())
+				;
+			continue;
+		default:
+			if (rnd(8)) {
+				random_dt_page(false, rnd(MOCK_RAM_PAGES));
+			} else {
+				for (unsigned int i = 0; i < MOCK_RAM_PAGES; i++)
+					random_dt_page(true, i);
+			}
+			continue;
+		}
+		EXPECT_TRUE(err <= RM_ERROR_VM_STATE);
+		ok += !err;
+		hist[op][err > 20 ? 21 : err]++;
+		ASSERT_EQ(mock.violations, 0);
+	}
+	printf("# %u calls succeeded: %u INIT, %u START, %u RECLAIM refused in use\n", ok,
+	       hist[6][0], hist[7][0], hist[4][RM_ERROR_MEM_INUSE]);
+	/* Deep enough to mean something. */
+	EXPECT_TRUE(ok > 1000);
+	EXPECT_TRUE(hist[6][0] >= 5);
+	EXPECT_TRUE(hist[7][0] >= 3);
+	EXPECT_TRUE(hist[4][RM_ERROR_MEM_INUSE] >= 5);
+
+	/* Teardown as Linux does it, from whatever state each VM is in. */
+	for (unsigned int i = 0; i < nvms; i++) {
+		u8 stop[8] = { (u8)vms[i], 0, RM_VM_STOP_FLAG_FORCE };
+
+		g_call0(RM_MSG_VM_STOP, stop, 8);
+		g_vmid_call(RM_MSG_VM_RESET, vms[i]);
+		g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vms[i]);
+	}
+	for (unsigned int i = 0; i < nh; i++)
+		g_reclaim(handles[i], 0);
+	EXPECT_EQ(mock.pages_out, 0);
+	EXPECT_EQ(mock.nr_vms, 0);
+	EXPECT_EQ(mock.nr_maps, 0);
+	EXPECT_EQ(mock.violations, 0);
+}
+
+/* Flipped bytes anywhere in a VM DT: INIT either builds a sane VM or nothing. */
+TEST(vmlife_dt_flips)
+{
+	static u8 buf[DTB_SIZE];
+	unsigned int built = 0, refused = 0;
+
+	for (unsigned int iter = 0; iter < 3000; iter++) {
+		struct g_dt d = dt_ok;
+		size_t len;
+		u32 err;
+
+		setup();
+		d.shm = rnd(2);
+		d.shm_label = EXTRA_LABEL;
+		d.shm_base = EXTRA_IPA;
+		d.ncpus = 1 + (int)rnd(VM_MAX_VCPUS);
+		memset(buf, 0, sizeof(buf));
+		len = g_build_dt(buf, sizeof(buf), &d);
+		for (unsigned int flips = 1 + rnd(3); flips; flips--)
+			buf[rnd((u32)len)] ^= (u8)(1 << rnd(8));
+		write_parcel(DTB_OFF, buf, sizeof(buf));
+		ASSERT_EQ(configure(), RM_ERROR_OK);
+		err = init_vm();
+		if (err) {
+			refused++;
+			EXPECT_EQ(mock.nr_vms, 0);
+			EXPECT_EQ(mock.nr_maps, 0);
+		} else {
+			built++;
+			ASSERT_TRUE(mvm() != NULL);
+			EXPECT_TRUE(mvm()->nr_vcpus >= 1 && mvm()->nr_vcpus <= VM_MAX_VCPUS);
+			EXPECT_TRUE(mock.nr_maps >= 2);
+		}
+		EXPECT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_OK);
+		EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_OK);
+		EXPECT_EQ(g_reclaim(extra, 0), RM_ERROR_OK);
+		ASSERT_EQ(mock.violations, 0);
+	}
+	printf("# %u built, %u refused\n", built, refused);
+	EXPECT_TRUE(built > 100 && refused > 100);
+}
+
+/* Linux resets any VM it configured, even one never initialised. */
+TEST(vmlife_reset_from_load)
+{
+	setup();
+	ASSERT_EQ(configure(), RM_ERROR_OK);
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_OK);
+	EXPECT_EQ(g_reply_at, 0);
+	EXPECT_TRUE(g_is_status(1, vm, RM_VM_STATUS_RESETTING));
+	EXPECT_TRUE(g_is_status(2, vm, RM_VM_STATUS_RESET));
+	EXPECT_EQ(mock.reset_calls, 0);		/* no VM to reset yet */
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_VM_STATE);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_INIT, vm), RM_ERROR_VM_STATE);
+	EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_OK);
+	EXPECT_EQ(g_reclaim(extra, 0), RM_ERROR_OK);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_OK);
+	EXPECT_EQ(mock.nr_vms, 0);
+	EXPECT_EQ(mock.violations, 0);
+}

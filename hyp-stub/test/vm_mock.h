@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The vm.h mock's state, for the RM tests: see vm_mock.c. */
+#ifndef HYP_TEST_VM_MOCK_H
+#define HYP_TEST_VM_MOCK_H
+
+#include <string.h>
+
+#include "../core/rm_internal.h"
+#include "gunyah.h"
+#include "vm.h"
+
+#define MOCK_PAGE		4096UL
+#define MOCK_RAM_PAGES		64
+#define MOCK_VMS		16
+#define MOCK_MAPS		64
+#define MOCK_VCPU_CAPID(vmid, i) (0x1000ULL + (vmid) * 16ULL + (i))
+#define MOCK_VCPU_VIRQ(i)	(96U + (i))
+
+struct mock_page {
+	u16 owner;		/* 0: the host's */
+	bool lent;
+	bool mapped;
+};
+
+struct mock_map {
+	bool used;
+	u16 vmid;
+	u64 ipa, pa, size;
+	bool write, exec;
+};
+
+struct mock_vm {
+	bool exists;
+	u16 vmid;
+	bool running;
+	unsigned int nr_vcpus;
+	struct vm_boot boot;
+};
+
+struct vm_mock {
+	struct mock_page page[MOCK_RAM_PAGES];
+	struct mock_map map[MOCK_MAPS];
+	struct mock_vm vm[MOCK_VMS];
+	unsigned int nr_maps, nr_vms, pages_out;
+	unsigned int violations;	/* vm.h contract broken by the RM */
+	/* calls, and the call number (1-based) that fails; 0: none */
+	unsigned int xfer_checks, xfer_to_vm_calls, fail_xfer_to_vm_at;
+	unsigned int xfer_to_host_calls;
+	unsigned int create_calls, fail_create_at;
+	unsigned int map_calls, fail_map_at;
+	unsigned int vcpu_calls, fail_vcpu_at;
+	unsigned int start_calls, stop_calls, reset_calls, destroy_calls;
+};
+
+extern struct vm_mock mock;
+extern u8 mock_ram[MOCK_RAM_PAGES * MOCK_PAGE];
+
+void mock_reset(void);
+
+/* PA of arena page @i. */
+static inline u64 mock_pa(unsigned int i)
+{
+	return (u64)(uintptr_t)mock_ram + (u64)i * MOCK_PAGE;
+}
+
+#endif
