@@ -7,6 +7,8 @@
 #ifndef _LINUX_GUNYAH_RSC_MGR_H
 #define _LINUX_GUNYAH_RSC_MGR_H
 
+#include <linux/bits.h>
+#include <linux/limits.h>
 #include <linux/notifier.h>
 #include <linux/types.h>
 
@@ -189,5 +191,173 @@ int gunyah_rm_call(struct gunyah_rm *rm, u32 message_id, const void *req_buf,
 int gunyah_rm_alloc_vmid(struct gunyah_rm *rm, u16 vmid);
 int gunyah_rm_dealloc_vmid(struct gunyah_rm *rm, u16 vmid);
 int gunyah_rm_get_vmid(struct gunyah_rm *rm, u16 *vmid);
+
+/* Most SGL entries in one MEM_LEND/MEM_SHARE/MEM_APPEND message */
+#define GUNYAH_RM_MAX_MEM_ENTRIES		512
+
+/* Access rights of &struct gunyah_rm_mem_acl_entry.perms */
+#define GUNYAH_RM_ACL_X				BIT(0)
+#define GUNYAH_RM_ACL_W				BIT(1)
+#define GUNYAH_RM_ACL_R				BIT(2)
+
+/**
+ * struct gunyah_rm_mem_acl_entry - One VM's access to a memory parcel
+ * @vmid: The VM.
+ * @perms: GUNYAH_RM_ACL_* bits.
+ * @reserved: Reserved, zero.
+ */
+struct gunyah_rm_mem_acl_entry {
+	__le16 vmid;
+	u8 perms;
+	u8 reserved;
+} __packed;
+
+/**
+ * struct gunyah_rm_mem_entry - One physically contiguous range of a parcel
+ * @phys_addr: Host (intermediate) physical address.
+ * @size: Size in bytes.
+ */
+struct gunyah_rm_mem_entry {
+	__le64 phys_addr;
+	__le64 size;
+} __packed;
+
+/**
+ * enum gunyah_rm_mem_type - Memory type of a parcel
+ * @GUNYAH_RM_MEM_TYPE_NORMAL: Normal memory.
+ * @GUNYAH_RM_MEM_TYPE_IO: Device memory.
+ */
+enum gunyah_rm_mem_type {
+	GUNYAH_RM_MEM_TYPE_NORMAL	= 0,
+	GUNYAH_RM_MEM_TYPE_IO		= 1,
+};
+
+/* Invalid memory handle: the parcel was not given to the RM */
+#define GUNYAH_MEM_HANDLE_INVAL			U32_MAX
+
+/**
+ * struct gunyah_rm_mem_parcel - A memory parcel given to other VMs
+ * @mem_type: See &enum gunyah_rm_mem_type.
+ * @label: Label of the parcel, seen by the receiving VM.
+ * @n_acl_entries: Number of entries of @acl_entries.
+ * @acl_entries: The VMs that get access, with their rights.
+ * @n_mem_entries: Number of entries of @mem_entries.
+ * @mem_entries: The memory, in physically contiguous ranges.
+ * @mem_handle: Handle from the RM once shared or lent, else
+ *              GUNYAH_MEM_HANDLE_INVAL.
+ */
+struct gunyah_rm_mem_parcel {
+	enum gunyah_rm_mem_type mem_type;
+	u32 label;
+	size_t n_acl_entries;
+	struct gunyah_rm_mem_acl_entry *acl_entries;
+	size_t n_mem_entries;
+	struct gunyah_rm_mem_entry *mem_entries;
+	u32 mem_handle;
+};
+
+/**
+ * struct gunyah_rm_hyp_resource - A hypervisor resource of a VM
+ * @type: See &enum gunyah_rm_resource_type.
+ * @reserved: Reserved.
+ * @partner_vmid: The VM at the other end of the resource.
+ * @resource_handle: RM handle of the resource.
+ * @resource_label: Label (for vCPUs: the vCPU index).
+ * @cap_id: Capability ID for hypercalls.
+ * @virq_handle: RM handle of the interrupt.
+ * @virq: Interrupt to the host: a GIC INTID (32..1019: SPI virq - 32), or
+ *        U32_MAX for none.
+ * @base: Base address (virtio-mmio, memory extents).
+ * @size: Size (virtio-mmio, memory extents).
+ */
+struct gunyah_rm_hyp_resource {
+	u8 type;
+	u8 reserved;
+	__le16 partner_vmid;
+	__le32 resource_handle;
+	__le32 resource_label;
+	__le64 cap_id;
+	__le32 virq_handle;
+	__le32 virq;
+	__le64 base;
+	__le64 size;
+} __packed;
+
+/**
+ * struct gunyah_rm_hyp_resources - Reply of VM_GET_HYP_RESOURCES
+ * @n_entries: Number of entries.
+ * @entries: The resources.
+ */
+struct gunyah_rm_hyp_resources {
+	__le32 n_entries;
+	struct gunyah_rm_hyp_resource entries[];
+} __packed;
+
+/**
+ * enum gunyah_rm_resource_type - Types of hypervisor resources
+ * @GUNYAH_RESOURCE_TYPE_BELL_TX: Doorbell the host rings.
+ * @GUNYAH_RESOURCE_TYPE_BELL_RX: Doorbell the host receives.
+ * @GUNYAH_RESOURCE_TYPE_MSGQ_TX: Message queue the host sends on.
+ * @GUNYAH_RESOURCE_TYPE_MSGQ_RX: Message queue the host receives on.
+ * @GUNYAH_RESOURCE_TYPE_VCPU: A vCPU (label = vCPU index).
+ * @GUNYAH_RESOURCE_TYPE_VPM_GROUP: Virtual power management group.
+ * @GUNYAH_RESOURCE_TYPE_VIRTIO_MMIO: A virtio-mmio device.
+ * @GUNYAH_RESOURCE_TYPE_MEM_EXTENT: A memory extent.
+ * @GUNYAH_RESOURCE_TYPE_ADDR_SPACE: An address space.
+ */
+enum gunyah_rm_resource_type {
+	GUNYAH_RESOURCE_TYPE_BELL_TX		= 0,
+	GUNYAH_RESOURCE_TYPE_BELL_RX		= 1,
+	GUNYAH_RESOURCE_TYPE_MSGQ_TX		= 2,
+	GUNYAH_RESOURCE_TYPE_MSGQ_RX		= 3,
+	GUNYAH_RESOURCE_TYPE_VCPU		= 4,
+	GUNYAH_RESOURCE_TYPE_VPM_GROUP		= 5,
+	GUNYAH_RESOURCE_TYPE_VIRTIO_MMIO	= 6,
+	GUNYAH_RESOURCE_TYPE_MEM_EXTENT		= 9,
+	GUNYAH_RESOURCE_TYPE_ADDR_SPACE		= 10,
+};
+
+/**
+ * enum gunyah_rm_vm_auth_mechanism - Image authentication of VM_CONFIG_IMAGE
+ * @GUNYAH_RM_VM_AUTH_NONE: None.
+ * @GUNYAH_RM_VM_AUTH_QCOM_PIL_ELF: Qualcomm PIL ELF image.
+ * @GUNYAH_RM_VM_AUTH_QCOM_ANDROID_PVM: Android protected VM.
+ */
+enum gunyah_rm_vm_auth_mechanism {
+	GUNYAH_RM_VM_AUTH_NONE			= 0,
+	GUNYAH_RM_VM_AUTH_QCOM_PIL_ELF		= 1,
+	GUNYAH_RM_VM_AUTH_QCOM_ANDROID_PVM	= 2,
+};
+
+/* Flags of VM_STOP */
+#define GUNYAH_RM_VM_STOP_FLAG_FORCE_STOP	BIT(0)
+
+/* Register sets of VM_SET_BOOT_CONTEXT */
+#define GUNYAH_RM_BOOT_CONTEXT_REG_SET_X	0
+#define GUNYAH_RM_BOOT_CONTEXT_REG_SET_PC	1
+#define GUNYAH_RM_BOOT_CONTEXT_REG_SET_SP	2
+
+int gunyah_rm_mem_share(struct gunyah_rm *rm,
+			struct gunyah_rm_mem_parcel *parcel);
+int gunyah_rm_mem_lend(struct gunyah_rm *rm,
+		       struct gunyah_rm_mem_parcel *parcel);
+int gunyah_rm_mem_reclaim(struct gunyah_rm *rm,
+			  struct gunyah_rm_mem_parcel *parcel, bool sanitize);
+int gunyah_rm_vm_start(struct gunyah_rm *rm, u16 vmid);
+int gunyah_rm_vm_stop(struct gunyah_rm *rm, u16 vmid, bool force);
+int gunyah_rm_vm_reset(struct gunyah_rm *rm, u16 vmid);
+int gunyah_rm_vm_configure(struct gunyah_rm *rm, u16 vmid,
+			   enum gunyah_rm_vm_auth_mechanism auth_mechanism,
+			   u32 mem_handle, u64 image_offset, u64 image_size,
+			   u64 dtb_offset, u64 dtb_size);
+int gunyah_rm_vm_init(struct gunyah_rm *rm, u16 vmid);
+int gunyah_rm_vm_set_boot_context(struct gunyah_rm *rm, u16 vmid, u8 reg_set,
+				  u8 reg_index, u64 value);
+int gunyah_rm_vm_set_firmware_mem(struct gunyah_rm *rm, u16 vmid,
+				  u32 mem_handle, u64 fw_offset, u64 fw_size);
+int gunyah_rm_virq_to_irq(struct gunyah_rm *rm, u32 virq);
+void gunyah_rm_irq_dispose(unsigned int irq);
+int gunyah_rm_get_hyp_resources(struct gunyah_rm *rm, u16 vmid,
+				struct gunyah_rm_hyp_resources **resources);
 
 #endif /* _LINUX_GUNYAH_RSC_MGR_H */

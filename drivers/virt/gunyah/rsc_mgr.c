@@ -16,6 +16,10 @@
 #include <linux/bitfield.h>
 #include <linux/device.h>
 #include <linux/export.h>
+#include <linux/irq.h>
+#include <linux/irqdomain.h>
+#include <linux/of.h>
+#include <linux/of_irq.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 
@@ -693,3 +697,60 @@ int gunyah_rm_notifier_unregister(struct gunyah_rm *rm,
 	return blocking_notifier_chain_unregister(&rm->nh, nb);
 }
 EXPORT_SYMBOL_GPL(gunyah_rm_notifier_unregister);
+
+/**
+ * gunyah_rm_virq_to_irq() - Map an interrupt given by the RM to a Linux irq
+ * @rm: The RM connection.
+ * @virq: The interrupt as the RM gives it: a GIC INTID, 32..1019 for SPIs.
+ *
+ * The RM names interrupts to the host by their GIC INTID. They are mapped
+ * in the domain of the RM device's interrupt parent (the GIC the host's
+ * interrupts go to), as edge-rising SPIs.
+ *
+ * Context: Process context; sleeps.
+ * Return: the Linux irq (positive), or a negative errno.
+ */
+int gunyah_rm_virq_to_irq(struct gunyah_rm *rm, u32 virq)
+{
+	struct irq_fwspec fwspec = { };
+	struct device_node *parent;
+	u32 cells = 3;
+	int irq;
+
+	if (virq < 32 || virq > 1019)
+		return -EINVAL;
+	if (!rm->dev || !rm->dev->of_node)
+		return -ENODEV;
+
+	parent = of_irq_find_parent(rm->dev->of_node);
+	if (!parent)
+		return -ENODEV;
+
+	of_property_read_u32(parent, "#interrupt-cells", &cells);
+	if (cells < 3 || cells > ARRAY_SIZE(fwspec.param)) {
+		of_node_put(parent);
+		return -EINVAL;
+	}
+
+	fwspec.fwnode = of_fwnode_handle(parent);
+	fwspec.param_count = cells;
+	fwspec.param[0] = 0;			/* GIC_SPI */
+	fwspec.param[1] = virq - 32;
+	fwspec.param[2] = IRQ_TYPE_EDGE_RISING;
+
+	irq = irq_create_fwspec_mapping(&fwspec);
+	of_node_put(parent);
+
+	return irq > 0 ? irq : -EINVAL;
+}
+EXPORT_SYMBOL_GPL(gunyah_rm_virq_to_irq);
+
+/**
+ * gunyah_rm_irq_dispose() - Undo gunyah_rm_virq_to_irq()
+ * @irq: The Linux irq, freed.
+ */
+void gunyah_rm_irq_dispose(unsigned int irq)
+{
+	irq_dispose_mapping(irq);
+}
+EXPORT_SYMBOL_GPL(gunyah_rm_irq_dispose);

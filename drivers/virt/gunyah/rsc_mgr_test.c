@@ -16,6 +16,8 @@
 #include <linux/workqueue.h>
 
 #include "rsc_mgr.h"
+#include "rsc_mgr_rpc.h"
+#include "vm_mgr.h"
 
 #define TEST_TIMEOUT		(5 * HZ)
 #define TEST_MAX_PACKETS	128
@@ -27,6 +29,7 @@ enum test_call_kind {
 	TEST_CALL_ALLOC_VMID,
 	TEST_CALL_DEALLOC_VMID,
 	TEST_CALL_GET_VMID,
+	TEST_CALL_FN,
 };
 
 struct test_packet {
@@ -44,6 +47,8 @@ struct test_call {
 	const void *req;
 	size_t req_size;
 	u16 vmid;
+	int (*fn)(struct test_call *call);
+	void *data;
 	void *resp;
 	size_t resp_size;
 	int ret;
@@ -154,6 +159,9 @@ static void test_call_work(struct work_struct *work)
 		if (!call->ret)
 			call->vmid = vmid;
 		break;
+	case TEST_CALL_FN:
+		call->ret = call->fn(call);
+		break;
 	}
 
 	complete(&call->done);
@@ -179,6 +187,32 @@ static struct test_call *test_start(struct kunit *test,
 	call->req = req;
 	call->req_size = req_size;
 	call->vmid = vmid;
+	ctx->calls[ctx->num_calls++] = call;
+
+	queue_work(system_unbound_wq, &call->work);
+
+	return call;
+}
+
+/* Make the calls of @fn from a work item. */
+static struct test_call *test_start_fn(struct kunit *test,
+				       int (*fn)(struct test_call *call),
+				       void *data)
+{
+	struct test_ctx *ctx = test->priv;
+	struct test_call *call;
+
+	KUNIT_ASSERT_LT(test, ctx->num_calls, TEST_MAX_CALLS);
+
+	call = kunit_kzalloc(test, sizeof(*call), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, call);
+
+	INIT_WORK(&call->work, test_call_work);
+	init_completion(&call->done);
+	call->rm = ctx->rm;
+	call->kind = TEST_CALL_FN;
+	call->fn = fn;
+	call->data = data;
 	ctx->calls[ctx->num_calls++] = call;
 
 	queue_work(system_unbound_wq, &call->work);
@@ -972,6 +1006,476 @@ static void gunyah_rm_test_vmid_calls(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, test_num_packets(ctx), 6);
 }
 
+/* Gather the payload of the message sent as packets [@first, @first + @n). */
+static u8 *test_sent_payload(struct kunit *test, unsigned int first,
+			     unsigned int n, size_t *size)
+{
+	struct test_ctx *ctx = test->priv;
+	unsigned int i;
+	u8 *buf;
+
+	buf = kunit_kzalloc(test, n * GUNYAH_RM_PAYLOAD_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+
+	*size = 0;
+	for (i = first; i < first + n; i++) {
+		memcpy(buf + *size, ctx->packets[i].data + 8,
+		       ctx->packets[i].size - 8);
+		*size += ctx->packets[i].size - 8;
+	}
+
+	return buf;
+}
+
+static struct gunyah_rm_mem_parcel *test_parcel(struct kunit *test,
+						size_t n_mem, bool share)
+{
+	struct gunyah_rm_mem_parcel *parcel;
+	size_t i;
+
+	parcel = kunit_kzalloc(test, sizeof(*parcel), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, parcel);
+	parcel->label = 0x11223344;
+	parcel->n_acl_entries = share ? 2 : 1;
+	parcel->acl_entries = kunit_kcalloc(test, 2,
+					    sizeof(*parcel->acl_entries),
+					    GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, parcel->acl_entries);
+	parcel->acl_entries[0].vmid = cpu_to_le16(45);
+	parcel->acl_entries[0].perms = GUNYAH_RM_ACL_R | GUNYAH_RM_ACL_W;
+	parcel->acl_entries[1].vmid = cpu_to_le16(3);
+	parcel->acl_entries[1].perms = 7;
+	parcel->n_mem_entries = n_mem;
+	parcel->mem_entries = kunit_kcalloc(test, n_mem,
+					    sizeof(*parcel->mem_entries),
+					    GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, parcel->mem_entries);
+	for (i = 0; i < n_mem; i++) {
+		parcel->mem_entries[i].phys_addr =
+			cpu_to_le64(0x80000000ULL + i * 0x2000);
+		parcel->mem_entries[i].size = cpu_to_le64(0x1000);
+	}
+	parcel->mem_handle = GUNYAH_MEM_HANDLE_INVAL;
+
+	return parcel;
+}
+
+static void gunyah_rm_test_mem_share_encode(struct kunit *test)
+{
+	struct gunyah_rm_mem_parcel *parcel = test_parcel(test, 3, true);
+	size_t size;
+	u8 *msg;
+
+	msg = gunyah_rm_mem_share_encode(parcel, &size);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	/* header 8, ACL count 4 + 2 * 4, SGL count 4 + 3 * 16, attrs 4 */
+	KUNIT_ASSERT_EQ(test, size, 8 + 12 + 52 + 4);
+	KUNIT_EXPECT_EQ(test, msg[0], 0);		/* normal memory */
+	KUNIT_EXPECT_EQ(test, msg[2], 0);		/* no append */
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(msg + 4), 0x11223344);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(msg + 8), 2);	/* u32 count */
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(msg + 12), 45);
+	KUNIT_EXPECT_EQ(test, msg[14], GUNYAH_RM_ACL_R | GUNYAH_RM_ACL_W);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(msg + 16), 3);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(msg + 20), 3);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(msg + 24), 0x80000000);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(msg + 32), 0x1000);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(msg + 56), 0x80004000);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(msg + 72), 0);	/* attrs */
+	kfree(msg);
+
+	/* 513 entries: 512 in the first message, append follows */
+	parcel = test_parcel(test, 513, false);
+	msg = gunyah_rm_mem_share_encode(parcel, &size);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	KUNIT_ASSERT_EQ(test, size, 8 + 8 + 4 + 512 * 16 + 4);
+	KUNIT_EXPECT_EQ(test, msg[2], GUNYAH_RM_MEM_SHARE_FLAG_APPEND);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(msg + 8), 1);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(msg + 16), 512);
+	kfree(msg);
+
+	/* Exactly 512: no append */
+	parcel = test_parcel(test, 512, false);
+	msg = gunyah_rm_mem_share_encode(parcel, &size);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	KUNIT_EXPECT_EQ(test, msg[2], 0);
+	kfree(msg);
+
+	msg = gunyah_rm_mem_append_encode(0x1234, parcel->mem_entries + 1, 2,
+					  true, &size);
+	KUNIT_ASSERT_NOT_NULL(test, msg);
+	KUNIT_ASSERT_EQ(test, size, 12 + 32);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(msg), 0x1234);
+	KUNIT_EXPECT_EQ(test, msg[4], GUNYAH_RM_MEM_APPEND_FLAG_LAST);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(msg + 8), 2);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(msg + 12), 0x80002000);
+	kfree(msg);
+}
+
+static int test_do_mem_share(struct test_call *call)
+{
+	return gunyah_rm_mem_share(call->rm, call->data);
+}
+
+static int test_do_mem_lend(struct test_call *call)
+{
+	return gunyah_rm_mem_lend(call->rm, call->data);
+}
+
+/* How many packets a message of @size payload bytes takes */
+static unsigned int test_packets_for(size_t size)
+{
+	return DIV_ROUND_UP(size, GUNYAH_RM_PAYLOAD_SIZE);
+}
+
+static void gunyah_rm_test_mem_share_append(struct kunit *test)
+{
+	struct gunyah_rm_mem_parcel *parcel = test_parcel(test, 1100, true);
+	struct test_ctx *ctx = test->priv;
+	unsigned int first_pkts, next;
+	struct test_call *call;
+	size_t size;
+	__le32 handle = cpu_to_le32(0xabcd);
+	u8 *msg;
+
+	call = test_start_fn(test, test_do_mem_share, parcel);
+	first_pkts = test_packets_for(8 + 12 + 4 + 512 * 16 + 4);
+	test_wait_packets(test, first_pkts);
+	KUNIT_EXPECT_EQ(test, test_packet_msg_id(ctx, 0), 0x51000013);
+	msg = test_sent_payload(test, 0, first_pkts, &size);
+	KUNIT_ASSERT_EQ(test, size, 8 + 12 + 4 + 512 * 16 + 4);
+	KUNIT_EXPECT_EQ(test, msg[2], GUNYAH_RM_MEM_SHARE_FLAG_APPEND);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(msg + 20), 512);
+	test_inject_reply(test, test_packet_seq(ctx, 0), 0x51000013,
+			  GUNYAH_RM_ERROR_OK, &handle, sizeof(handle));
+
+	/* Entries 512..1023, not last */
+	next = first_pkts;
+	test_wait_packets(test, next + test_packets_for(12 + 512 * 16));
+	KUNIT_EXPECT_EQ(test, test_packet_msg_id(ctx, next), 0x51000018);
+	msg = test_sent_payload(test, next, test_packets_for(12 + 512 * 16),
+				&size);
+	KUNIT_ASSERT_EQ(test, size, 12 + 512 * 16);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(msg), 0xabcd);
+	KUNIT_EXPECT_EQ(test, msg[4], 0);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(msg + 8), 512);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le64(msg + 12),
+			0x80000000ULL + 512 * 0x2000);
+	test_inject_reply(test, test_packet_seq(ctx, next), 0x51000018,
+			  GUNYAH_RM_ERROR_OK, NULL, 0);
+
+	/* Entries 1024..1099, last */
+	next += test_packets_for(12 + 512 * 16);
+	test_wait_packets(test, next + test_packets_for(12 + 76 * 16));
+	msg = test_sent_payload(test, next, test_packets_for(12 + 76 * 16),
+				&size);
+	KUNIT_ASSERT_EQ(test, size, 12 + 76 * 16);
+	KUNIT_EXPECT_EQ(test, msg[4], GUNYAH_RM_MEM_APPEND_FLAG_LAST);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le16(msg + 8), 76);
+	test_inject_reply(test, test_packet_seq(ctx, next), 0x51000018,
+			  GUNYAH_RM_ERROR_OK, NULL, 0);
+
+	test_wait_call(test, call);
+	KUNIT_EXPECT_EQ(test, call->ret, 0);
+	KUNIT_EXPECT_EQ(test, parcel->mem_handle, 0xabcd);
+}
+
+static void gunyah_rm_test_mem_append_fails(struct kunit *test)
+{
+	struct gunyah_rm_mem_parcel *parcel = test_parcel(test, 513, false);
+	struct test_ctx *ctx = test->priv;
+	unsigned int first_pkts;
+	struct test_call *call;
+	__le32 handle = cpu_to_le32(0x77);
+	size_t size;
+	u8 *msg;
+
+	call = test_start_fn(test, test_do_mem_lend, parcel);
+	first_pkts = test_packets_for(8 + 8 + 4 + 512 * 16 + 4);
+	test_wait_packets(test, first_pkts);
+	KUNIT_EXPECT_EQ(test, test_packet_msg_id(ctx, 0), 0x51000012);
+	test_inject_reply(test, test_packet_seq(ctx, 0), 0x51000012,
+			  GUNYAH_RM_ERROR_OK, &handle, sizeof(handle));
+	test_wait_packets(test, first_pkts + 1);
+	test_inject_reply(test, test_packet_seq(ctx, first_pkts), 0x51000018,
+			  GUNYAH_RM_ERROR_MEM_INVALID, NULL, 0);
+
+	/* The partial parcel is reclaimed */
+	test_wait_packets(test, first_pkts + 2);
+	KUNIT_EXPECT_EQ(test, test_packet_msg_id(ctx, first_pkts + 1),
+			0x51000015);
+	msg = test_sent_payload(test, first_pkts + 1, 1, &size);
+	KUNIT_ASSERT_EQ(test, size, 8);
+	KUNIT_EXPECT_EQ(test, get_unaligned_le32(msg), 0x77);
+	test_inject_reply(test, test_packet_seq(ctx, first_pkts + 1),
+			  0x51000015, GUNYAH_RM_ERROR_OK, NULL, 0);
+
+	test_wait_call(test, call);
+	KUNIT_EXPECT_EQ(test, call->ret, -EINVAL);
+	KUNIT_EXPECT_EQ(test, parcel->mem_handle, GUNYAH_MEM_HANDLE_INVAL);
+}
+
+static int test_do_vm_calls(struct test_call *call)
+{
+	struct gunyah_rm_mem_parcel *parcel = call->data;
+	int ret;
+
+	ret = gunyah_rm_vm_configure(call->rm, 45, GUNYAH_RM_VM_AUTH_NONE,
+				     0xabcd, 0, 0, 0x1000, 0x2000);
+	if (ret)
+		return ret;
+	ret = gunyah_rm_vm_stop(call->rm, 45, true);
+	if (ret)
+		return ret;
+	ret = gunyah_rm_vm_set_boot_context(call->rm, 45, 2, 1, 0x1122);
+	if (ret)
+		return ret;
+	parcel->mem_handle = 0xabcd;
+	return gunyah_rm_mem_reclaim(call->rm, parcel, true);
+}
+
+static void gunyah_rm_test_vm_calls(struct kunit *test)
+{
+	static const u8 config_req[40] = {
+		45, 0, 0, 0, 0xcd, 0xab, 0, 0,
+		[24] = 0, 0x10, [32] = 0, 0x20,
+	};
+	static const u8 stop_req[8] = { 45, 0, 1, 0 };
+	static const u8 boot_req[16] = {
+		45, 0, 2, 1, 0, 0, 0, 0, 0x22, 0x11,
+	};
+	static const u8 reclaim_req[8] = { 0xcd, 0xab, 0, 0, 1 };
+	struct gunyah_rm_mem_parcel *parcel = test_parcel(test, 1, false);
+	struct test_ctx *ctx = test->priv;
+	struct test_call *call;
+
+	call = test_start_fn(test, test_do_vm_calls, parcel);
+
+	test_wait_packets(test, 1);
+	KUNIT_EXPECT_EQ(test, test_packet_msg_id(ctx, 0), 0x56000009);
+	KUNIT_ASSERT_EQ(test, ctx->packets[0].size, 8 + sizeof(config_req));
+	KUNIT_EXPECT_MEMEQ(test, ctx->packets[0].data + 8, config_req,
+			   sizeof(config_req));
+	test_inject_reply(test, test_packet_seq(ctx, 0), 0x56000009,
+			  GUNYAH_RM_ERROR_OK, NULL, 0);
+
+	test_wait_packets(test, 2);
+	KUNIT_EXPECT_EQ(test, test_packet_msg_id(ctx, 1), 0x56000005);
+	KUNIT_ASSERT_EQ(test, ctx->packets[1].size, 8 + sizeof(stop_req));
+	KUNIT_EXPECT_MEMEQ(test, ctx->packets[1].data + 8, stop_req,
+			   sizeof(stop_req));
+	test_inject_reply(test, test_packet_seq(ctx, 1), 0x56000005,
+			  GUNYAH_RM_ERROR_OK, NULL, 0);
+
+	test_wait_packets(test, 3);
+	KUNIT_EXPECT_EQ(test, test_packet_msg_id(ctx, 2), 0x56000031);
+	KUNIT_ASSERT_EQ(test, ctx->packets[2].size, 8 + sizeof(boot_req));
+	KUNIT_EXPECT_MEMEQ(test, ctx->packets[2].data + 8, boot_req,
+			   sizeof(boot_req));
+	test_inject_reply(test, test_packet_seq(ctx, 2), 0x56000031,
+			  GUNYAH_RM_ERROR_OK, NULL, 0);
+
+	test_wait_packets(test, 4);
+	KUNIT_EXPECT_EQ(test, test_packet_msg_id(ctx, 3), 0x51000015);
+	KUNIT_ASSERT_EQ(test, ctx->packets[3].size, 8 + sizeof(reclaim_req));
+	KUNIT_EXPECT_MEMEQ(test, ctx->packets[3].data + 8, reclaim_req,
+			   sizeof(reclaim_req));
+	/* Refused while the guest holds the parcel: the handle stays */
+	test_inject_reply(test, test_packet_seq(ctx, 3), 0x51000015,
+			  GUNYAH_RM_ERROR_MEM_INUSE, NULL, 0);
+
+	test_wait_call(test, call);
+	KUNIT_EXPECT_EQ(test, call->ret, -EBUSY);
+	KUNIT_EXPECT_EQ(test, parcel->mem_handle, 0xabcd);
+}
+
+static void gunyah_rm_test_hyp_resources(struct kunit *test)
+{
+	u8 *buf;
+	size_t size = 4 + 2 * 44;
+
+	buf = kunit_kzalloc(test, size + 44, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+
+	put_unaligned_le32(2, buf);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parse_hyp_resources(buf, size), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parse_hyp_resources(buf, size - 1),
+			-EBADMSG);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parse_hyp_resources(buf, size + 44),
+			-EBADMSG);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parse_hyp_resources(buf, 3), -EBADMSG);
+	put_unaligned_le32(0xffffffff, buf);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parse_hyp_resources(buf, size),
+			-EBADMSG);
+	put_unaligned_le32(0, buf);
+	KUNIT_EXPECT_EQ(test, gunyah_rm_parse_hyp_resources(buf, 4), 0);
+}
+
+static void gunyah_rm_test_coalesce(struct kunit *test)
+{
+	struct gunyah_rm_mem_entry entries[8];
+	struct page *block, *single, *pages[8];
+	int i;
+
+	block = alloc_pages(GFP_KERNEL, 2);
+	KUNIT_ASSERT_NOT_NULL(test, block);
+	single = alloc_page(GFP_KERNEL);
+	if (!single) {
+		__free_pages(block, 2);
+		KUNIT_FAIL(test, "out of memory");
+		return;
+	}
+
+	/* 4 contiguous pages: one entry */
+	for (i = 0; i < 4; i++)
+		pages[i] = block + i;
+	KUNIT_EXPECT_EQ(test, gunyah_mem_coalesce(pages, 4, entries), 1);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(entries[0].phys_addr),
+			page_to_phys(block));
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(entries[0].size), 4 * PAGE_SIZE);
+
+	/* Out of order: 2, 3, 0, 1 -> two entries */
+	pages[0] = block + 2;
+	pages[1] = block + 3;
+	pages[2] = block;
+	pages[3] = block + 1;
+	KUNIT_EXPECT_EQ(test, gunyah_mem_coalesce(pages, 4, entries), 2);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(entries[0].phys_addr),
+			page_to_phys(block + 2));
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(entries[0].size), 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(entries[1].size), 2 * PAGE_SIZE);
+
+	/* A page repeated is not contiguous with itself */
+	pages[0] = single;
+	pages[1] = single;
+	KUNIT_EXPECT_EQ(test, gunyah_mem_coalesce(pages, 2, entries), 2);
+
+	KUNIT_EXPECT_EQ(test, gunyah_mem_coalesce(pages, 0, entries), 0);
+
+	__free_page(single);
+	__free_pages(block, 2);
+}
+
+struct test_rsc_ticket {
+	struct gunyah_vm_resource_ticket ticket;
+	int populated;
+	int unpopulated;
+	bool refuse;
+};
+
+static bool test_ticket_populate(struct gunyah_vm_resource_ticket *ticket,
+				 struct gunyah_resource *ghrsc)
+{
+	struct test_rsc_ticket *t = container_of(ticket, struct test_rsc_ticket,
+						 ticket);
+
+	if (t->refuse)
+		return false;
+	t->populated++;
+	return true;
+}
+
+static void test_ticket_unpopulate(struct gunyah_vm_resource_ticket *ticket,
+				   struct gunyah_resource *ghrsc)
+{
+	struct test_rsc_ticket *t = container_of(ticket, struct test_rsc_ticket,
+						 ticket);
+
+	t->unpopulated++;
+}
+
+static void test_ticket_init(struct test_rsc_ticket *t, u8 type, u32 label)
+{
+	memset(t, 0, sizeof(*t));
+	t->ticket.resource_type = type;
+	t->ticket.label = label;
+	t->ticket.populate = test_ticket_populate;
+	t->ticket.unpopulate = test_ticket_unpopulate;
+}
+
+static struct gunyah_resource *test_rsc(struct kunit *test, u8 type, u32 label)
+{
+	struct gunyah_resource *ghrsc;
+
+	ghrsc = kunit_kzalloc(test, sizeof(*ghrsc), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ghrsc);
+	ghrsc->type = type;
+	ghrsc->rm_label = label;
+	return ghrsc;
+}
+
+static size_t test_list_len(struct list_head *head)
+{
+	return list_count_nodes(head);
+}
+
+/* Hyp resources go to the ticket of the same type and label */
+static void gunyah_vm_test_resource_tickets(struct kunit *test)
+{
+	struct test_rsc_ticket vcpu0, vcpu1, bell0, dup, picky;
+	struct gunyah_resource *r_vcpu0, *r_vcpu1, *r_bell0, *r_vcpu7;
+	struct gunyah_vm *ghvm;
+
+	ghvm = kunit_kzalloc(test, sizeof(*ghvm), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ghvm);
+	mutex_init(&ghvm->lock);
+	INIT_LIST_HEAD(&ghvm->resources);
+	INIT_LIST_HEAD(&ghvm->resource_tickets);
+
+	test_ticket_init(&vcpu0, GUNYAH_RESOURCE_TYPE_VCPU, 0);
+	test_ticket_init(&vcpu1, GUNYAH_RESOURCE_TYPE_VCPU, 1);
+	test_ticket_init(&bell0, GUNYAH_RESOURCE_TYPE_BELL_TX, 0);
+	test_ticket_init(&dup, GUNYAH_RESOURCE_TYPE_VCPU, 0);
+	test_ticket_init(&picky, GUNYAH_RESOURCE_TYPE_VCPU, 7);
+	picky.refuse = true;
+
+	r_vcpu0 = test_rsc(test, GUNYAH_RESOURCE_TYPE_VCPU, 0);
+	r_vcpu1 = test_rsc(test, GUNYAH_RESOURCE_TYPE_VCPU, 1);
+	r_bell0 = test_rsc(test, GUNYAH_RESOURCE_TYPE_BELL_TX, 0);
+	r_vcpu7 = test_rsc(test, GUNYAH_RESOURCE_TYPE_VCPU, 7);
+
+	mutex_lock(&ghvm->lock);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_add_resource_ticket(ghvm, &vcpu0.ticket), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_add_resource_ticket(ghvm, &dup.ticket),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_add_resource_ticket(ghvm, &picky.ticket), 0);
+
+	/* At start: matched by type and label, the rest kept */
+	gunyah_vm_place_resource(ghvm, r_vcpu0);
+	gunyah_vm_place_resource(ghvm, r_vcpu1);
+	gunyah_vm_place_resource(ghvm, r_bell0);
+	gunyah_vm_place_resource(ghvm, r_vcpu7);
+	KUNIT_EXPECT_EQ(test, vcpu0.populated, 1);
+	KUNIT_EXPECT_EQ(test, test_list_len(&vcpu0.ticket.resources), 1);
+	KUNIT_EXPECT_PTR_EQ(test, list_first_entry(&vcpu0.ticket.resources,
+						   struct gunyah_resource, list),
+			    r_vcpu0);
+	/* Refused by its ticket: kept */
+	KUNIT_EXPECT_EQ(test, test_list_len(&picky.ticket.resources), 0);
+	KUNIT_EXPECT_EQ(test, test_list_len(&ghvm->resources), 3);
+
+	/* Tickets added later find their resources */
+	KUNIT_EXPECT_EQ(test, gunyah_vm_add_resource_ticket(ghvm, &vcpu1.ticket), 0);
+	KUNIT_EXPECT_EQ(test, vcpu1.populated, 1);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_add_resource_ticket(ghvm, &bell0.ticket), 0);
+	KUNIT_EXPECT_EQ(test, bell0.populated, 1);
+	KUNIT_EXPECT_EQ(test, vcpu0.populated, 1);
+	KUNIT_EXPECT_EQ(test, test_list_len(&ghvm->resources), 1);
+
+	/* Removing a ticket gives its resources back */
+	gunyah_vm_remove_resource_ticket(ghvm, &vcpu0.ticket);
+	KUNIT_EXPECT_EQ(test, vcpu0.unpopulated, 1);
+	KUNIT_EXPECT_EQ(test, test_list_len(&ghvm->resources), 2);
+	gunyah_vm_remove_resource_ticket(ghvm, &vcpu1.ticket);
+	gunyah_vm_remove_resource_ticket(ghvm, &bell0.ticket);
+	gunyah_vm_remove_resource_ticket(ghvm, &picky.ticket);
+	KUNIT_EXPECT_EQ(test, picky.unpopulated, 0);
+	KUNIT_EXPECT_EQ(test, test_list_len(&ghvm->resources), 4);
+	KUNIT_EXPECT_TRUE(test, list_empty(&ghvm->resource_tickets));
+	mutex_unlock(&ghvm->lock);
+	mutex_destroy(&ghvm->lock);
+}
+
 static struct kunit_case gunyah_rm_rpc_test_cases[] = {
 	KUNIT_CASE_PARAM(gunyah_rm_test_request_fragments,
 			 test_frag_gen_params),
@@ -988,6 +1492,13 @@ static struct kunit_case gunyah_rm_rpc_test_cases[] = {
 	KUNIT_CASE(gunyah_rm_test_send_failure),
 	KUNIT_CASE(gunyah_rm_test_stop),
 	KUNIT_CASE(gunyah_rm_test_vmid_calls),
+	KUNIT_CASE(gunyah_rm_test_mem_share_encode),
+	KUNIT_CASE(gunyah_rm_test_mem_share_append),
+	KUNIT_CASE(gunyah_rm_test_mem_append_fails),
+	KUNIT_CASE(gunyah_rm_test_vm_calls),
+	KUNIT_CASE(gunyah_rm_test_hyp_resources),
+	KUNIT_CASE(gunyah_rm_test_coalesce),
+	KUNIT_CASE(gunyah_vm_test_resource_tickets),
 	{}
 };
 

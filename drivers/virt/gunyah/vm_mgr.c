@@ -3,14 +3,18 @@
  * Gunyah VM manager: /dev/gunyah and the VM file descriptors.
  */
 
+#include <kunit/visibility.h>
 #include <linux/anon_inodes.h>
 #include <linux/device.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
+#include <linux/sysfs.h>
+#include <linux/uaccess.h>
 
 #include <uapi/linux/gunyah.h>
 
@@ -66,10 +70,143 @@ static_assert(GH_VM_ANDROID_LEND_USER_MEM == 0x40204111);
 static_assert(GH_VM_ANDROID_SET_FW_CONFIG == 0x40104112);
 static_assert(GH_VM_RECLAIM_REGION == 0x40104113);
 
+atomic64_t gunyah_pinned_pages = ATOMIC64_INIT(0);
+atomic64_t gunyah_leaked_pages = ATOMIC64_INIT(0);
+atomic_t gunyah_live_vms = ATOMIC_INIT(0);
+
+/* How long teardown waits for the RM to report a stop or a reset */
+#define GUNYAH_VM_STATUS_TIMEOUT	(10 * HZ)
+
+/*
+ * The function types: GH_VM_ADD_FUNCTION looks the type up here. irqfd and
+ * ioeventfd come with the doorbell support.
+ */
+static const struct gunyah_vm_function *const gunyah_vm_functions[] = {
+	[GUNYAH_FN_VCPU] = &gunyah_vcpu_function,
+};
+
+/**
+ * gunyah_vm_status() - The VM's status
+ * @ghvm: The VM.
+ * @info: If not NULL, filled with the exit information.
+ *
+ * Return: the status, &enum gunyah_rm_vm_status.
+ */
+enum gunyah_rm_vm_status gunyah_vm_status(struct gunyah_vm *ghvm,
+					  struct gunyah_vm_exit_info *info)
+{
+	enum gunyah_rm_vm_status status;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ghvm->status_lock, flags);
+	status = ghvm->vm_status;
+	if (info)
+		*info = ghvm->exit_info;
+	spin_unlock_irqrestore(&ghvm->status_lock, flags);
+
+	return status;
+}
+
+static void gunyah_vm_set_status(struct gunyah_vm *ghvm,
+				 enum gunyah_rm_vm_status status)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ghvm->status_lock, flags);
+	ghvm->vm_status = status;
+	spin_unlock_irqrestore(&ghvm->status_lock, flags);
+	wake_up_all(&ghvm->vm_status_wait);
+	wake_up_all(&ghvm->vcpu_wait);
+}
+
+static void gunyah_vm_notif_exited(struct gunyah_vm *ghvm,
+				   const struct gunyah_rm_notification *notif)
+{
+	const struct gunyah_rm_vm_exited_payload *payload = notif->payload;
+	unsigned long flags;
+	size_t size;
+
+	if (notif->size < sizeof(*payload) ||
+	    le16_to_cpu(payload->vmid) != ghvm->vmid)
+		return;
+
+	size = min3((size_t)le32_to_cpu(payload->exit_reason_size),
+		    notif->size - sizeof(*payload),
+		    (size_t)GUNYAH_VM_MAX_EXIT_REASON_SIZE);
+
+	spin_lock_irqsave(&ghvm->status_lock, flags);
+	memset(&ghvm->exit_info, 0, sizeof(ghvm->exit_info));
+	ghvm->exit_info.type = le16_to_cpu(payload->exit_type);
+	ghvm->exit_info.reason_size = size;
+	memcpy(ghvm->exit_info.reason, payload->exit_reason, size);
+	/* A late notification must not undo a reset. */
+	if (ghvm->vm_status != GUNYAH_RM_VM_STATUS_RESETTING &&
+	    ghvm->vm_status != GUNYAH_RM_VM_STATUS_RESET)
+		ghvm->vm_status = GUNYAH_RM_VM_STATUS_EXITED;
+	spin_unlock_irqrestore(&ghvm->status_lock, flags);
+	wake_up_all(&ghvm->vm_status_wait);
+	wake_up_all(&ghvm->vcpu_wait);
+}
+
+static void gunyah_vm_notif_status(struct gunyah_vm *ghvm,
+				   const struct gunyah_rm_notification *notif)
+{
+	const struct gunyah_rm_vm_status_payload *payload = notif->payload;
+	unsigned long flags;
+
+	if (notif->size < sizeof(*payload) ||
+	    le16_to_cpu(payload->vmid) != ghvm->vmid)
+		return;
+
+	/*
+	 * The other transitions are synchronous to our RM calls; the reset
+	 * is the one we wait for.
+	 */
+	switch (payload->vm_status) {
+	case GUNYAH_RM_VM_STATUS_RESET:
+		gunyah_vm_set_status(ghvm, GUNYAH_RM_VM_STATUS_RESET);
+		break;
+	case GUNYAH_RM_VM_STATUS_EXITED:
+		spin_lock_irqsave(&ghvm->status_lock, flags);
+		if (ghvm->vm_status == GUNYAH_RM_VM_STATUS_RUNNING)
+			ghvm->vm_status = GUNYAH_RM_VM_STATUS_EXITED;
+		spin_unlock_irqrestore(&ghvm->status_lock, flags);
+		wake_up_all(&ghvm->vm_status_wait);
+		wake_up_all(&ghvm->vcpu_wait);
+		break;
+	default:
+		break;
+	}
+}
+
+static int gunyah_vm_rm_notification(struct notifier_block *nb,
+				     unsigned long action, void *data)
+{
+	struct gunyah_vm *ghvm = container_of(nb, struct gunyah_vm, nb);
+
+	switch (action) {
+	case GUNYAH_RM_NOTIFICATION_VM_EXITED:
+		gunyah_vm_notif_exited(ghvm, data);
+		break;
+	case GUNYAH_RM_NOTIFICATION_VM_STATUS:
+		gunyah_vm_notif_status(ghvm, data);
+		break;
+	default:
+		break;
+	}
+
+	return NOTIFY_OK;
+}
+
 static struct gunyah_vm *gunyah_vm_alloc(struct gunyah_rm *rm)
 {
 	struct gunyah_vm *ghvm;
-	int vmid;
+	u16 host_vmid;
+	int vmid, ret;
+
+	ret = gunyah_rm_get_vmid(rm, &host_vmid);
+	if (ret)
+		return ERR_PTR(ret);
 
 	ghvm = kzalloc(sizeof(*ghvm), GFP_KERNEL);
 	if (!ghvm)
@@ -84,21 +221,394 @@ static struct gunyah_vm *gunyah_vm_alloc(struct gunyah_rm *rm)
 	kref_init(&ghvm->kref);
 	ghvm->rm = gunyah_rm_get(rm);
 	ghvm->vmid = vmid;
+	ghvm->host_vmid = host_vmid;
+	mutex_init(&ghvm->lock);
+	INIT_LIST_HEAD(&ghvm->memory);
+	INIT_LIST_HEAD(&ghvm->functions);
+	INIT_LIST_HEAD(&ghvm->resources);
+	INIT_LIST_HEAD(&ghvm->resource_tickets);
+	xa_init(&ghvm->boot_context);
+	spin_lock_init(&ghvm->status_lock);
+	ghvm->vm_status = GUNYAH_RM_VM_STATUS_NO_STATE;
+	init_waitqueue_head(&ghvm->vm_status_wait);
+	init_waitqueue_head(&ghvm->vcpu_wait);
+	ghvm->nb.notifier_call = gunyah_vm_rm_notification;
+
+	ret = gunyah_rm_notifier_register(rm, &ghvm->nb);
+	if (ret) {
+		gunyah_rm_dealloc_vmid(rm, vmid);
+		gunyah_rm_put(rm);
+		kfree(ghvm);
+		return ERR_PTR(ret);
+	}
+	atomic_inc(&gunyah_live_vms);
 
 	return ghvm;
+}
+
+static struct gunyah_vm_resource_ticket *
+gunyah_vm_find_ticket(struct gunyah_vm *ghvm, u8 type, u32 label)
+{
+	struct gunyah_vm_resource_ticket *ticket;
+
+	list_for_each_entry(ticket, &ghvm->resource_tickets, vm_list)
+		if (ticket->resource_type == type && ticket->label == label)
+			return ticket;
+
+	return NULL;
+}
+
+/**
+ * gunyah_vm_place_resource() - Hand a hyp resource to its ticket
+ * @ghvm: The VM; its lock held.
+ * @ghrsc: The resource.
+ *
+ * The resource goes to the ticket of the same type and label if there is
+ * one and it takes it, else it is kept for a ticket added later.
+ */
+VISIBLE_IF_KUNIT void gunyah_vm_place_resource(struct gunyah_vm *ghvm,
+					       struct gunyah_resource *ghrsc)
+{
+	struct gunyah_vm_resource_ticket *ticket;
+
+	lockdep_assert_held(&ghvm->lock);
+
+	ticket = gunyah_vm_find_ticket(ghvm, ghrsc->type, ghrsc->rm_label);
+	if (ticket && ticket->populate(ticket, ghrsc))
+		list_add(&ghrsc->list, &ticket->resources);
+	else
+		list_add(&ghrsc->list, &ghvm->resources);
+}
+EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_place_resource);
+
+/**
+ * gunyah_vm_add_resource_ticket() - Claim hyp resources by type and label
+ * @ghvm: The VM; its lock held.
+ * @ticket: The ticket; resources already known are handed over at once.
+ *
+ * Return: 0, or -EEXIST when another ticket claims the same resources.
+ */
+int gunyah_vm_add_resource_ticket(struct gunyah_vm *ghvm,
+				  struct gunyah_vm_resource_ticket *ticket)
+{
+	struct gunyah_resource *ghrsc, *tmp;
+
+	lockdep_assert_held(&ghvm->lock);
+
+	if (gunyah_vm_find_ticket(ghvm, ticket->resource_type, ticket->label))
+		return -EEXIST;
+
+	INIT_LIST_HEAD(&ticket->resources);
+	list_add(&ticket->vm_list, &ghvm->resource_tickets);
+
+	list_for_each_entry_safe(ghrsc, tmp, &ghvm->resources, list) {
+		if (ghrsc->type == ticket->resource_type &&
+		    ghrsc->rm_label == ticket->label &&
+		    ticket->populate(ticket, ghrsc))
+			list_move(&ghrsc->list, &ticket->resources);
+	}
+
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_add_resource_ticket);
+
+/**
+ * gunyah_vm_remove_resource_ticket() - Give back a ticket's resources
+ * @ghvm: The VM; its lock held.
+ * @ticket: The ticket added with gunyah_vm_add_resource_ticket().
+ */
+void gunyah_vm_remove_resource_ticket(struct gunyah_vm *ghvm,
+				      struct gunyah_vm_resource_ticket *ticket)
+{
+	struct gunyah_resource *ghrsc, *tmp;
+
+	lockdep_assert_held(&ghvm->lock);
+
+	list_for_each_entry_safe(ghrsc, tmp, &ticket->resources, list) {
+		ticket->unpopulate(ticket, ghrsc);
+		list_move(&ghrsc->list, &ghvm->resources);
+	}
+	list_del(&ticket->vm_list);
+}
+EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_remove_resource_ticket);
+
+static int gunyah_vm_get_resources(struct gunyah_vm *ghvm)
+{
+	struct gunyah_rm_hyp_resources *resources;
+	struct gunyah_resource *ghrsc;
+	u32 i, n;
+	int ret;
+
+	ret = gunyah_rm_get_hyp_resources(ghvm->rm, ghvm->vmid, &resources);
+	if (ret)
+		return ret;
+
+	n = le32_to_cpu(resources->n_entries);
+	for (i = 0; i < n; i++) {
+		ghrsc = kzalloc(sizeof(*ghrsc), GFP_KERNEL);
+		if (!ghrsc) {
+			ret = -ENOMEM;
+			break;
+		}
+		ghrsc->type = resources->entries[i].type;
+		ghrsc->capid = le64_to_cpu(resources->entries[i].cap_id);
+		ghrsc->rm_label = le32_to_cpu(resources->entries[i].resource_label);
+		ghrsc->virq = le32_to_cpu(resources->entries[i].virq);
+		gunyah_vm_place_resource(ghvm, ghrsc);
+	}
+	kfree(resources);
+
+	return ret;
+}
+
+static void gunyah_vm_free_resources(struct gunyah_vm *ghvm)
+{
+	struct gunyah_resource *ghrsc, *tmp;
+
+	list_for_each_entry_safe(ghrsc, tmp, &ghvm->resources, list) {
+		list_del(&ghrsc->list);
+		kfree(ghrsc);
+	}
+}
+
+static int gunyah_vm_send_boot_context(struct gunyah_vm *ghvm)
+{
+	unsigned long reg;
+	u64 *value;
+	int ret;
+
+	xa_for_each(&ghvm->boot_context, reg, value) {
+		u8 reg_set = (reg >> GUNYAH_VM_BOOT_CONTEXT_REG_SHIFT) & 0xff;
+
+		ret = gunyah_rm_vm_set_boot_context(ghvm->rm, ghvm->vmid,
+						    reg_set, reg & 0xff, *value);
+		if (ret)
+			return ret;
+	}
+
+	return 0;
+}
+
+/*
+ * The start sequence: give the memory to the RM, VM_CONFIG_IMAGE with the
+ * parcel holding the DTB, VM_SET_FIRMWARE_MEM, VM_INIT, the boot context,
+ * VM_GET_HYP_RESOURCES (handed to the functions by type and label), VM_START.
+ */
+static int gunyah_vm_start_locked(struct gunyah_vm *ghvm)
+{
+	struct gunyah_vm_mem *mem, *dtb_mem, *fw_mem = NULL;
+	struct device *dev = ghvm->rm->dev;
+	int ret;
+
+	lockdep_assert_held(&ghvm->lock);
+
+	switch (gunyah_vm_status(ghvm, NULL)) {
+	case GUNYAH_RM_VM_STATUS_NO_STATE:
+		if (!ghvm->start_failed)
+			break;
+		fallthrough;
+	default:
+		return -EINVAL;
+	case GUNYAH_RM_VM_STATUS_RUNNING:
+		return 0;
+	}
+
+	if (!ghvm->dtb.size)
+		return -EINVAL;
+	dtb_mem = gunyah_vm_mem_find(ghvm, ghvm->dtb.guest_phys_addr,
+				     ghvm->dtb.size);
+	if (!dtb_mem)
+		return -EINVAL;
+	if (ghvm->fw.size) {
+		fw_mem = gunyah_vm_mem_find(ghvm, ghvm->fw.guest_phys_addr,
+					    ghvm->fw.size);
+		if (!fw_mem)
+			return -EINVAL;
+	}
+
+	/* From here on, a failure is final: the RM may hold some state. */
+	ghvm->start_failed = true;
+
+	list_for_each_entry(mem, &ghvm->memory, list) {
+		ret = gunyah_vm_mem_give(ghvm, mem);
+		if (ret) {
+			dev_warn(dev, "VM %u: failed to give memory label %u: %d\n",
+				 ghvm->vmid, mem->label, ret);
+			return ret;
+		}
+	}
+
+	ret = gunyah_rm_vm_configure(ghvm->rm, ghvm->vmid,
+				     GUNYAH_RM_VM_AUTH_NONE,
+				     dtb_mem->parcel.mem_handle, 0, 0,
+				     ghvm->dtb.guest_phys_addr -
+				     dtb_mem->guest_phys_addr,
+				     ghvm->dtb.size);
+	if (ret) {
+		dev_warn(dev, "VM %u: VM_CONFIG_IMAGE failed: %d\n",
+			 ghvm->vmid, ret);
+		return ret;
+	}
+	gunyah_vm_set_status(ghvm, GUNYAH_RM_VM_STATUS_LOAD);
+
+	if (fw_mem) {
+		u64 fw_offset = ghvm->fw.guest_phys_addr -
+				fw_mem->guest_phys_addr;
+
+		ret = gunyah_rm_vm_set_firmware_mem(ghvm->rm, ghvm->vmid,
+						    fw_mem->parcel.mem_handle,
+						    fw_offset, ghvm->fw.size);
+		if (ret) {
+			dev_warn(dev, "VM %u: VM_SET_FIRMWARE_MEM failed: %d\n",
+				 ghvm->vmid, ret);
+			return ret;
+		}
+	}
+
+	gunyah_vm_set_status(ghvm, GUNYAH_RM_VM_STATUS_INIT);
+	ret = gunyah_rm_vm_init(ghvm->rm, ghvm->vmid);
+	if (ret) {
+		gunyah_vm_set_status(ghvm, GUNYAH_RM_VM_STATUS_INIT_FAILED);
+		dev_warn(dev, "VM %u: VM_INIT failed: %d\n", ghvm->vmid, ret);
+		return ret;
+	}
+	gunyah_vm_set_status(ghvm, GUNYAH_RM_VM_STATUS_READY);
+
+	ret = gunyah_vm_send_boot_context(ghvm);
+	if (ret) {
+		dev_warn(dev, "VM %u: VM_SET_BOOT_CONTEXT failed: %d\n",
+			 ghvm->vmid, ret);
+		return ret;
+	}
+
+	ret = gunyah_vm_get_resources(ghvm);
+	if (ret) {
+		dev_warn(dev, "VM %u: VM_GET_HYP_RESOURCES failed: %d\n",
+			 ghvm->vmid, ret);
+		return ret;
+	}
+
+	ret = gunyah_rm_vm_start(ghvm->rm, ghvm->vmid);
+	if (ret) {
+		dev_warn(dev, "VM %u: VM_START failed: %d\n", ghvm->vmid, ret);
+		return ret;
+	}
+
+	ghvm->start_failed = false;
+	gunyah_vm_set_status(ghvm, GUNYAH_RM_VM_STATUS_RUNNING);
+	return 0;
+}
+
+/**
+ * gunyah_vm_ensure_started() - Start the VM unless it was started
+ * @ghvm: The VM.
+ *
+ * Context: Process context; sleeps.
+ * Return: 0 when the VM was started (it may have exited since), or a
+ * negative errno.
+ */
+int gunyah_vm_ensure_started(struct gunyah_vm *ghvm)
+{
+	int ret;
+
+	if (gunyah_vm_status(ghvm, NULL) != GUNYAH_RM_VM_STATUS_NO_STATE)
+		return 0;
+
+	ret = mutex_lock_interruptible(&ghvm->lock);
+	if (ret)
+		return ret;
+	ret = gunyah_vm_start_locked(ghvm);
+	mutex_unlock(&ghvm->lock);
+
+	return ret;
+}
+
+static bool gunyah_vm_running(struct gunyah_vm *ghvm)
+{
+	return gunyah_vm_status(ghvm, NULL) == GUNYAH_RM_VM_STATUS_RUNNING;
+}
+
+/*
+ * Teardown from any state: VM_STOP (force) if running, then VM_RESET and wait
+ * for the RESET status, so that the memory can be reclaimed afterwards.
+ */
+static void gunyah_vm_stop_and_reset(struct gunyah_vm *ghvm)
+{
+	struct device *dev = ghvm->rm->dev;
+	enum gunyah_rm_vm_status status;
+	int ret;
+
+	status = gunyah_vm_status(ghvm, NULL);
+	if (status == GUNYAH_RM_VM_STATUS_RUNNING) {
+		ret = gunyah_rm_vm_stop(ghvm->rm, ghvm->vmid, true);
+		if (ret)
+			dev_warn(dev, "VM %u: VM_STOP failed: %d\n",
+				 ghvm->vmid, ret);
+		else if (!wait_event_timeout(ghvm->vm_status_wait,
+					     !gunyah_vm_running(ghvm),
+					     GUNYAH_VM_STATUS_TIMEOUT))
+			dev_warn(dev, "VM %u: no VM_EXITED after VM_STOP\n",
+				 ghvm->vmid);
+	}
+
+	status = gunyah_vm_status(ghvm, NULL);
+	if (status == GUNYAH_RM_VM_STATUS_NO_STATE ||
+	    status == GUNYAH_RM_VM_STATUS_RESET)
+		return;
+
+	gunyah_vm_set_status(ghvm, GUNYAH_RM_VM_STATUS_RESETTING);
+	ret = gunyah_rm_vm_reset(ghvm->rm, ghvm->vmid);
+	if (ret) {
+		dev_err(dev, "VM %u: VM_RESET failed: %d\n", ghvm->vmid, ret);
+		return;
+	}
+	if (!wait_event_timeout(ghvm->vm_status_wait,
+				gunyah_vm_status(ghvm, NULL) ==
+				GUNYAH_RM_VM_STATUS_RESET,
+				GUNYAH_VM_STATUS_TIMEOUT))
+		dev_err(dev, "VM %u: timed out waiting for the RM to reset it\n",
+			ghvm->vmid);
+}
+
+static void gunyah_vm_remove_function_instance(struct gunyah_vm_function_instance *inst)
+{
+	inst->fn->unbind(inst);
+	list_del(&inst->vm_list);
+	kfree(inst->argp);
+	kfree(inst);
 }
 
 static void gunyah_vm_free(struct kref *kref)
 {
 	struct gunyah_vm *ghvm = container_of(kref, struct gunyah_vm, kref);
+	struct gunyah_vm_function_instance *inst, *tmp;
+	unsigned long reg;
+	u64 *value;
 	int ret;
+
+	mutex_lock(&ghvm->lock);
+	list_for_each_entry_safe(inst, tmp, &ghvm->functions, vm_list)
+		gunyah_vm_remove_function_instance(inst);
+
+	gunyah_vm_stop_and_reset(ghvm);
+	gunyah_vm_mem_free_all(ghvm);
+	gunyah_vm_free_resources(ghvm);
+	mutex_unlock(&ghvm->lock);
+
+	gunyah_rm_notifier_unregister(ghvm->rm, &ghvm->nb);
+
+	xa_for_each(&ghvm->boot_context, reg, value)
+		kfree(value);
+	xa_destroy(&ghvm->boot_context);
 
 	ret = gunyah_rm_dealloc_vmid(ghvm->rm, ghvm->vmid);
 	if (ret)
 		dev_warn(ghvm->rm->dev, "failed to deallocate VMID %u: %d\n",
 			 ghvm->vmid, ret);
 
+	atomic_dec(&gunyah_live_vms);
 	gunyah_rm_put(ghvm->rm);
+	mutex_destroy(&ghvm->lock);
 	kfree(ghvm);
 }
 
@@ -118,8 +628,8 @@ struct gunyah_vm *gunyah_vm_get(struct gunyah_vm *ghvm)
  * gunyah_vm_put() - Drop a reference to a VM
  * @ghvm: The VM.
  *
- * The VM is destroyed, and its VMID returned to the RM, when the last
- * reference goes.
+ * The VM is torn down (stopped, reset, its memory reclaimed) and its VMID
+ * returned to the RM when the last reference goes.
  *
  * Context: Process context; sleeps.
  */
@@ -128,11 +638,247 @@ void gunyah_vm_put(struct gunyah_vm *ghvm)
 	kref_put(&ghvm->kref, gunyah_vm_free);
 }
 
+static const struct gunyah_vm_function *gunyah_vm_get_function(u32 type)
+{
+	if (type >= ARRAY_SIZE(gunyah_vm_functions))
+		return NULL;
+	return gunyah_vm_functions[type];
+}
+
+static long gunyah_vm_add_function(struct gunyah_vm *ghvm,
+				   const struct gunyah_fn_desc *f)
+{
+	const struct gunyah_vm_function *fn;
+	struct gunyah_vm_function_instance *inst;
+	long ret;
+
+	if (f->arg_size > GUNYAH_FN_MAX_ARG_SIZE)
+		return -EINVAL;
+
+	fn = gunyah_vm_get_function(f->type);
+	if (!fn)
+		return -ENOENT;
+
+	inst = kzalloc(sizeof(*inst), GFP_KERNEL);
+	if (!inst)
+		return -ENOMEM;
+
+	inst->fn = fn;
+	inst->ghvm = ghvm;
+	inst->arg_size = f->arg_size;
+	if (f->arg_size) {
+		inst->argp = memdup_user(u64_to_user_ptr(f->arg), f->arg_size);
+		if (IS_ERR(inst->argp)) {
+			ret = PTR_ERR(inst->argp);
+			kfree(inst);
+			return ret;
+		}
+	}
+
+	mutex_lock(&ghvm->lock);
+	if (!fn->after_start &&
+	    gunyah_vm_status(ghvm, NULL) != GUNYAH_RM_VM_STATUS_NO_STATE) {
+		ret = -EBUSY;
+		goto err;
+	}
+
+	ret = fn->bind(inst);
+	if (ret < 0)
+		goto err;
+
+	list_add(&inst->vm_list, &ghvm->functions);
+	mutex_unlock(&ghvm->lock);
+
+	return ret;
+err:
+	mutex_unlock(&ghvm->lock);
+	kfree(inst->argp);
+	kfree(inst);
+	return ret;
+}
+
+static long gunyah_vm_rm_function(struct gunyah_vm *ghvm,
+				  const struct gunyah_fn_desc *f)
+{
+	struct gunyah_vm_function_instance *inst, *tmp;
+	const struct gunyah_vm_function *fn;
+	void *argp;
+	long ret = -ENOENT;
+
+	if (f->arg_size > GUNYAH_FN_MAX_ARG_SIZE)
+		return -EINVAL;
+
+	fn = gunyah_vm_get_function(f->type);
+	if (!fn)
+		return -ENOENT;
+
+	argp = f->arg_size ? memdup_user(u64_to_user_ptr(f->arg), f->arg_size) :
+			     NULL;
+	if (IS_ERR(argp))
+		return PTR_ERR(argp);
+
+	mutex_lock(&ghvm->lock);
+	list_for_each_entry_safe(inst, tmp, &ghvm->functions, vm_list) {
+		if (inst->fn == fn && fn->compare(inst, argp, f->arg_size)) {
+			gunyah_vm_remove_function_instance(inst);
+			ret = 0;
+			break;
+		}
+	}
+	mutex_unlock(&ghvm->lock);
+	kfree(argp);
+
+	return ret;
+}
+
+static long gunyah_vm_set_boot_context(struct gunyah_vm *ghvm,
+				       const struct gunyah_vm_boot_context *ctx)
+{
+	u8 reg_set, reg_index;
+	u64 *value, *old;
+	long ret = 0;
+
+	if (ctx->reg & ~0xffffU)
+		return -EINVAL;
+
+	reg_set = ctx->reg >> GUNYAH_VM_BOOT_CONTEXT_REG_SHIFT;
+	reg_index = ctx->reg & 0xff;
+	switch (reg_set) {
+	case REG_SET_X:
+		if (reg_index > 31)
+			return -EINVAL;
+		break;
+	case REG_SET_PC:
+		if (reg_index)
+			return -EINVAL;
+		break;
+	case REG_SET_SP:
+		if (reg_index > 2)
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	value = kmalloc(sizeof(*value), GFP_KERNEL);
+	if (!value)
+		return -ENOMEM;
+	*value = ctx->value;
+
+	mutex_lock(&ghvm->lock);
+	if (gunyah_vm_status(ghvm, NULL) != GUNYAH_RM_VM_STATUS_NO_STATE ||
+	    ghvm->start_failed) {
+		ret = -EINVAL;
+		goto out;
+	}
+
+	old = xa_store(&ghvm->boot_context, ctx->reg, value, GFP_KERNEL);
+	if (xa_is_err(old)) {
+		ret = xa_err(old);
+		goto out;
+	}
+	kfree(old);
+	value = NULL;
+out:
+	mutex_unlock(&ghvm->lock);
+	kfree(value);
+	return ret;
+}
+
+/* GH_VM_SET_DTB_CONFIG and GH_VM_ANDROID_SET_FW_CONFIG */
+static long gunyah_vm_set_range(struct gunyah_vm *ghvm, u64 *dst_addr,
+				u64 *dst_size, u64 addr, u64 size)
+{
+	long ret = 0;
+	u64 end;
+
+	if (!size || check_add_overflow(addr, size, &end))
+		return -EINVAL;
+
+	mutex_lock(&ghvm->lock);
+	if (gunyah_vm_status(ghvm, NULL) != GUNYAH_RM_VM_STATUS_NO_STATE ||
+	    ghvm->start_failed) {
+		ret = -EBUSY;
+	} else {
+		*dst_addr = addr;
+		*dst_size = size;
+	}
+	mutex_unlock(&ghvm->lock);
+
+	return ret;
+}
+
 static long gunyah_vm_ioctl(struct file *filp, unsigned int cmd,
 			    unsigned long arg)
 {
-	/* The VM ioctls come with the VM configuration and vCPU support. */
-	return -ENOTTY;
+	struct gunyah_vm *ghvm = filp->private_data;
+	void __user *argp = (void __user *)arg;
+	long ret;
+
+	switch (cmd) {
+	case GH_VM_SET_USER_MEM_REGION:
+	case GH_VM_ANDROID_LEND_USER_MEM: {
+		struct gunyah_userspace_memory_region region;
+
+		if (copy_from_user(&region, argp, sizeof(region)))
+			return -EFAULT;
+		return gunyah_vm_add_user_mem(ghvm, &region,
+					      cmd == GH_VM_SET_USER_MEM_REGION);
+	}
+	case GH_VM_RECLAIM_REGION: {
+		struct gunyah_address_range range;
+
+		if (copy_from_user(&range, argp, sizeof(range)))
+			return -EFAULT;
+		return gunyah_vm_reclaim_range(ghvm, range.guest_phys_addr,
+					       range.size);
+	}
+	case GUNYAH_VM_SET_DTB_CONFIG: {
+		struct gunyah_vm_dtb_config dtb;
+
+		if (copy_from_user(&dtb, argp, sizeof(dtb)))
+			return -EFAULT;
+		return gunyah_vm_set_range(ghvm, &ghvm->dtb.guest_phys_addr,
+					   &ghvm->dtb.size,
+					   dtb.guest_phys_addr, dtb.size);
+	}
+	case GH_VM_ANDROID_SET_FW_CONFIG: {
+		struct gunyah_vm_firmware_config fw;
+
+		if (copy_from_user(&fw, argp, sizeof(fw)))
+			return -EFAULT;
+		return gunyah_vm_set_range(ghvm, &ghvm->fw.guest_phys_addr,
+					   &ghvm->fw.size,
+					   fw.guest_phys_addr, fw.size);
+	}
+	case GUNYAH_VM_SET_BOOT_CONTEXT: {
+		struct gunyah_vm_boot_context ctx;
+
+		if (copy_from_user(&ctx, argp, sizeof(ctx)))
+			return -EFAULT;
+		return gunyah_vm_set_boot_context(ghvm, &ctx);
+	}
+	case GUNYAH_VM_START:
+		ret = mutex_lock_interruptible(&ghvm->lock);
+		if (ret)
+			return ret;
+		ret = gunyah_vm_start_locked(ghvm);
+		mutex_unlock(&ghvm->lock);
+		return ret;
+	case GUNYAH_VM_ADD_FUNCTION:
+	case GUNYAH_VM_REMOVE_FUNCTION: {
+		struct gunyah_fn_desc f;
+
+		if (copy_from_user(&f, argp, sizeof(f)))
+			return -EFAULT;
+		if (cmd == GUNYAH_VM_ADD_FUNCTION)
+			return gunyah_vm_add_function(ghvm, &f);
+		return gunyah_vm_rm_function(ghvm, &f);
+	}
+	default:
+		/* GUNYAH_VM_MAP_MEM (guest_memfd) is not supported. */
+		return -ENOTTY;
+	}
 }
 
 static int gunyah_vm_release(struct inode *inode, struct file *filp)
@@ -227,6 +973,35 @@ static const struct file_operations gunyah_dev_fops = {
 	.llseek = noop_llseek,
 };
 
+static ssize_t pinned_pages_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&gunyah_pinned_pages));
+}
+static DEVICE_ATTR_RO(pinned_pages);
+
+static ssize_t leaked_pages_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&gunyah_leaked_pages));
+}
+static DEVICE_ATTR_RO(leaked_pages);
+
+static ssize_t vms_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&gunyah_live_vms));
+}
+static DEVICE_ATTR_RO(vms);
+
+static struct attribute *gunyah_dev_attrs[] = {
+	&dev_attr_pinned_pages.attr,
+	&dev_attr_leaked_pages.attr,
+	&dev_attr_vms.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(gunyah_dev);
+
 /**
  * gunyah_vm_mgr_register() - Create /dev/gunyah for an RM connection
  * @rm: The RM connection; must work (VMs are created through it).
@@ -239,6 +1014,7 @@ int gunyah_vm_mgr_register(struct gunyah_rm *rm)
 	rm->miscdev.name = "gunyah";
 	rm->miscdev.fops = &gunyah_dev_fops;
 	rm->miscdev.parent = rm->dev;
+	rm->miscdev.groups = gunyah_dev_groups;
 
 	return misc_register(&rm->miscdev);
 }
