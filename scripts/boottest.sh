@@ -67,14 +67,24 @@ boot() { # name smp mem cpu kunit(0/1)
 		suite_result "init-checks-$name" 0 1 0
 	fi
 
-	# kselftests: kselftest_harness totals after our marker.
-	awk '/^=== kselftest: /{on=1} on && /^# Totals: /' "$log" >"$log.kselftest"
+	# kselftests: kselftest_harness totals of each binary after our marker.
+	awk '/^=== kselftest: /{t=$3} t && /^# Totals: /{print t, $0}' "$log" >"$log.kselftest"
 	if [ -s "$log.kselftest" ]; then
-		while read -r _ _ p f _ _ s e; do
+		local t
+		while read -r t _ _ p f _ _ s e; do
 			p=${p#pass:} f=${f#fail:} s=${s#skip:} e=${e#error:}
-			suite_result "kselftest-$name" "$p" $((f + e)) "$s"
+			suite_result "$t-$name" "$p" $((f + e)) "$s"
 		done <"$log.kselftest"
 		awk '/^=== kselftest: /{on=1} on && /^not ok/' "$log" | sed "s/^/  [$name] /"
+		# A binary that died before its totals, or exited non-zero
+		# (other than KSFT_SKIP, 4), fails too.
+		local started reported bad_exit
+		started=$(grep -c '^=== kselftest: ' "$log")
+		reported=$(wc -l <"$log.kselftest")
+		bad_exit=$(awk '/^=== kselftest exit: / && $5 != 0 && $5 != 4' "$log" | wc -l)
+		[ "$started" = "$reported" ] && [ "$bad_exit" = 0 ] &&
+			suite_result "kselftest-binaries-$name" 1 0 0 ||
+			suite_result "kselftest-binaries-$name" 0 1 0
 	else
 		suite_result "kselftest-$name" 0 1 0
 	fi

@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build build/initramfs.cpio.gz: static arm64 busybox, the /init script and
-# the static kselftests of tools/testing/selftests/gunyah.
+# Build build/initramfs.cpio.gz: static arm64 busybox, the /init script,
+# the static kselftests of tools/testing/selftests/gunyah (in /selftests/gunyah),
+# their bare-metal guest payloads (in /guest) and the reference VMM
+# tools/gunyah-vmm (/bin/gunyah-vmm).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -20,12 +22,19 @@ mkdir -p "$SELFTESTS_OUT"
 make -s -C "$KSRC/tools/testing/selftests" TARGETS=gunyah O="$SELFTESTS_OUT" \
 	CC="${CROSS_COMPILE}gcc" KHDR_INCLUDES="-isystem $KOBJ/usr/include" LDFLAGS=-static
 
+log "building gunyah-vmm (static, arm64)"
+make -s -C "$ROOT/tools/gunyah-vmm" O="$BUILD/gunyah-vmm" CROSS_COMPILE="$CROSS_COMPILE" \
+	KHDR_INCLUDES="-isystem $KOBJ/usr/include" LDFLAGS=-static
+
 rm -rf "$ROOTFS"
-mkdir -p "$ROOTFS"/{bin,dev,proc,sys,tmp,selftests/gunyah}
+mkdir -p "$ROOTFS"/{bin,dev,proc,sys,tmp,guest,selftests/gunyah}
 dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$ROOTFS" ./bin/busybox
 install -m 755 "$ROOT/scripts/initramfs/init" "$ROOTFS/init"
 find "$SELFTESTS_OUT/kselftest/gunyah" -maxdepth 1 -type f -perm -u+x \
 	-exec install -m 755 {} "$ROOTFS/selftests/gunyah/" \;
+# Guest payloads are data, not tests: init runs every executable in /selftests.
+install -m 644 "$SELFTESTS_OUT"/kselftest/gunyah/guest/*.bin "$ROOTFS/guest/"
+install -m 755 "$BUILD/gunyah-vmm/gunyah-vmm" "$ROOTFS/bin/gunyah-vmm"
 (cd "$ROOTFS" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
 	gzip -9 >"$OUT.tmp"
 mv "$OUT.tmp" "$OUT"

@@ -1,0 +1,560 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Tests of the VM configuration ioctls of /dev/gunyah: memory regions, DTB,
+ * boot context, functions and vCPUs, start, and teardown without leaks.
+ * No guest has to run: the RM calls happen at GH_VM_START only, and the
+ * tests that need a VM to start skip when the RM cannot start one.
+ *
+ * Leaks are checked with the driver's counters in /sys/class/misc/gunyah/
+ * (pinned_pages, leaked_pages, vms).
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/gunyah.h>
+
+#include "../kselftest_harness.h"
+#include "gunyah_vmm_lib.h"
+
+#define GUNYAH_DEV	"/dev/gunyah"
+#define SYSFS		"/sys/class/misc/gunyah/"
+#define MEM_PAGES	16
+#define GUEST_BASE	0x80000000ULL
+
+static long read_counter(const char *name)
+{
+	char path[128], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), SYSFS "%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return strtol(buf, NULL, 0);
+}
+
+FIXTURE(vm) {
+	int dev;
+	int vm;
+	long page;
+	void *mem;
+	size_t mem_size;
+	long pinned, vms;
+};
+
+FIXTURE_SETUP(vm)
+{
+	self->vm = -1;
+	self->mem = MAP_FAILED;
+	self->dev = open(GUNYAH_DEV, O_RDWR | O_CLOEXEC);
+	if (self->dev < 0 && (errno == ENOENT || errno == ENODEV || errno == ENXIO))
+		SKIP(return, GUNYAH_DEV " not present: not running on Gunyah");
+	ASSERT_GE(self->dev, 0) TH_LOG("open " GUNYAH_DEV ": %s", strerror(errno));
+
+	self->pinned = read_counter("pinned_pages");
+	self->vms = read_counter("vms");
+	ASSERT_GE(self->pinned, 0) TH_LOG("no " SYSFS "pinned_pages");
+	ASSERT_GE(self->vms, 0);
+
+	self->page = sysconf(_SC_PAGESIZE);
+	self->mem_size = MEM_PAGES * self->page;
+	self->mem = mmap(NULL, 2 * self->mem_size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(self->mem, MAP_FAILED);
+
+	self->vm = ioctl(self->dev, GH_CREATE_VM, 0);
+	ASSERT_GE(self->vm, 0) TH_LOG("GH_CREATE_VM: %s", strerror(errno));
+}
+
+FIXTURE_TEARDOWN(vm)
+{
+	if (self->vm >= 0)
+		close(self->vm);
+	if (self->mem != MAP_FAILED)
+		munmap(self->mem, 2 * self->mem_size);
+	if (self->dev >= 0) {
+		/* Everything is back: no pinned page, no VM left behind */
+		EXPECT_EQ(read_counter("pinned_pages"), self->pinned);
+		EXPECT_EQ(read_counter("vms"), self->vms);
+		EXPECT_EQ(read_counter("leaked_pages"), 0);
+		close(self->dev);
+	}
+}
+
+static int add_mem(int vm, unsigned long cmd, __u32 label, __u32 flags,
+		   __u64 gpa, __u64 size, void *uaddr)
+{
+	struct gh_userspace_memory_region region = {
+		.label = label,
+		.flags = flags,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (__u64)(unsigned long)uaddr,
+	};
+
+	return ioctl(vm, cmd, &region);
+}
+
+#define RWX	(GH_MEM_ALLOW_READ | GH_MEM_ALLOW_WRITE | GH_MEM_ALLOW_EXEC)
+
+static int add_vcpu(int vm, __u32 id)
+{
+	struct gh_fn_vcpu_arg arg = { .id = id };
+	struct gh_fn_desc desc = {
+		.type = GH_FN_VCPU,
+		.arg_size = sizeof(arg),
+		.arg = (__u64)(unsigned long)&arg,
+	};
+
+	return ioctl(vm, GH_VM_ADD_FUNCTION, &desc);
+}
+
+static int remove_vcpu(int vm, __u32 id)
+{
+	struct gh_fn_vcpu_arg arg = { .id = id };
+	struct gh_fn_desc desc = {
+		.type = GH_FN_VCPU,
+		.arg_size = sizeof(arg),
+		.arg = (__u64)(unsigned long)&arg,
+	};
+
+	return ioctl(vm, GH_VM_REMOVE_FUNCTION, &desc);
+}
+
+static int set_boot(int vm, __u32 reg, __u64 value)
+{
+	struct gh_vm_boot_context ctx = { .reg = reg, .value = value };
+
+	return ioctl(vm, GH_VM_SET_BOOT_CONTEXT, &ctx);
+}
+
+static long pinned_now(void)
+{
+	return read_counter("pinned_pages");
+}
+
+#define EXPECT_ERRNO(call, err) do {					\
+	errno = 0;							\
+	EXPECT_EQ((call), -1);						\
+	EXPECT_EQ(errno, (err)) TH_LOG(#call ": %s", strerror(errno));	\
+} while (0)
+
+/* Misaligned, empty, wrapping regions and unknown flags: EINVAL */
+TEST_F(vm, mem_invalid)
+{
+	static const unsigned long cmds[] = {
+		GH_VM_SET_USER_MEM_REGION, GH_VM_ANDROID_LEND_USER_MEM,
+	};
+	char *m = self->mem;
+	size_t sz = self->mem_size;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		unsigned long c = cmds[i];
+
+		EXPECT_ERRNO(add_mem(self->vm, c, 0, RWX, GUEST_BASE + 1, sz, m),
+			     EINVAL);
+		EXPECT_ERRNO(add_mem(self->vm, c, 0, RWX, GUEST_BASE, sz - 1, m),
+			     EINVAL);
+		EXPECT_ERRNO(add_mem(self->vm, c, 0, RWX, GUEST_BASE, sz, m + 1),
+			     EINVAL);
+		EXPECT_ERRNO(add_mem(self->vm, c, 0, RWX, GUEST_BASE, 0, m),
+			     EINVAL);
+		EXPECT_ERRNO(add_mem(self->vm, c, 0, RWX | 8, GUEST_BASE, sz, m),
+			     EINVAL);
+		EXPECT_ERRNO(add_mem(self->vm, c, 0, RWX, -(__u64)self->page,
+				     sz, m), EINVAL);
+	}
+	EXPECT_ERRNO(ioctl(self->vm, GH_VM_SET_USER_MEM_REGION, NULL), EFAULT);
+}
+
+/* Unmapped user memory cannot be pinned */
+TEST_F(vm, mem_unmapped)
+{
+	char *m = (char *)self->mem + self->mem_size;
+
+	ASSERT_EQ(munmap(m, self->mem_size), 0);
+	EXPECT_ERRNO(add_mem(self->vm, GH_VM_SET_USER_MEM_REGION, 0, RWX,
+			     GUEST_BASE, self->mem_size, m), EFAULT);
+	EXPECT_EQ(read_counter("pinned_pages"), self->pinned);
+	/* The teardown unmaps the whole range again: harmless */
+}
+
+/* Overlapping guest or user ranges and duplicate labels: EEXIST */
+TEST_F(vm, mem_overlap_and_labels)
+{
+	char *m = self->mem;
+	size_t half = self->mem_size / 2;
+
+	ASSERT_EQ(add_mem(self->vm, GH_VM_SET_USER_MEM_REGION, 1, RWX,
+			  GUEST_BASE, half, m), 0);
+	EXPECT_EQ(read_counter("pinned_pages"), self->pinned + MEM_PAGES / 2);
+
+	/* Same label, elsewhere */
+	EXPECT_ERRNO(add_mem(self->vm, GH_VM_ANDROID_LEND_USER_MEM, 1, RWX,
+			     GUEST_BASE + 0x100000, half, m + half), EEXIST);
+	/* Guest range overlapping by one page */
+	EXPECT_ERRNO(add_mem(self->vm, GH_VM_SET_USER_MEM_REGION, 2, RWX,
+			     GUEST_BASE + half - self->page, half, m + half),
+		     EEXIST);
+	/* User range overlapping by one page */
+	EXPECT_ERRNO(add_mem(self->vm, GH_VM_ANDROID_LEND_USER_MEM, 2, RWX,
+			     GUEST_BASE + 0x100000, half,
+			     m + half - self->page), EEXIST);
+	/* Adjacent is fine, lent */
+	EXPECT_EQ(add_mem(self->vm, GH_VM_ANDROID_LEND_USER_MEM, 2,
+			  GH_MEM_ALLOW_READ, GUEST_BASE + half, half, m + half),
+		  0);
+	EXPECT_EQ(read_counter("pinned_pages"), self->pinned + MEM_PAGES);
+}
+
+/* GH_VM_RECLAIM_REGION before start gives the pages back */
+TEST_F(vm, reclaim_region)
+{
+	struct gh_address_range range = {
+		.guest_phys_addr = GUEST_BASE,
+		.size = self->mem_size,
+	};
+
+	ASSERT_EQ(add_mem(self->vm, GH_VM_ANDROID_LEND_USER_MEM, 0, RWX,
+			  GUEST_BASE, self->mem_size, self->mem), 0);
+	range.size -= self->page;
+	EXPECT_ERRNO(ioctl(self->vm, GH_VM_RECLAIM_REGION, &range), EINVAL);
+	range.size += self->page;
+	range.guest_phys_addr += 1;
+	EXPECT_ERRNO(ioctl(self->vm, GH_VM_RECLAIM_REGION, &range), EINVAL);
+	range.guest_phys_addr -= 1;
+	EXPECT_EQ(ioctl(self->vm, GH_VM_RECLAIM_REGION, &range), 0);
+	EXPECT_EQ(read_counter("pinned_pages"), self->pinned);
+	EXPECT_ERRNO(ioctl(self->vm, GH_VM_RECLAIM_REGION, &range), EINVAL);
+	/* The label and range are free again */
+	EXPECT_EQ(add_mem(self->vm, GH_VM_SET_USER_MEM_REGION, 0, RWX,
+			  GUEST_BASE, self->mem_size, self->mem), 0);
+}
+
+TEST_F(vm, dtb_and_fw_config)
+{
+	struct gh_vm_dtb_config dtb = { GUEST_BASE, 0 };
+	struct gh_vm_firmware_config fw = { GUEST_BASE, 0 };
+
+	EXPECT_ERRNO(ioctl(self->vm, GH_VM_SET_DTB_CONFIG, &dtb), EINVAL);
+	dtb.guest_phys_addr = -(__u64)self->page;
+	dtb.size = 2 * self->page;
+	EXPECT_ERRNO(ioctl(self->vm, GH_VM_SET_DTB_CONFIG, &dtb), EINVAL);
+	dtb.guest_phys_addr = GUEST_BASE;
+	EXPECT_EQ(ioctl(self->vm, GH_VM_SET_DTB_CONFIG, &dtb), 0);
+	EXPECT_ERRNO(ioctl(self->vm, GH_VM_ANDROID_SET_FW_CONFIG, &fw), EINVAL);
+	fw.size = self->page;
+	EXPECT_EQ(ioctl(self->vm, GH_VM_ANDROID_SET_FW_CONFIG, &fw), 0);
+}
+
+/* Start checks that need no RM: a DTB inside a memory region */
+TEST_F(vm, start_without_config)
+{
+	struct gh_vm_dtb_config dtb = { GUEST_BASE, 0x1000 };
+
+	EXPECT_ERRNO(ioctl(self->vm, GH_VM_START), EINVAL);
+	ASSERT_EQ(ioctl(self->vm, GH_VM_SET_DTB_CONFIG, &dtb), 0);
+	EXPECT_ERRNO(ioctl(self->vm, GH_VM_START), EINVAL);
+	ASSERT_EQ(add_mem(self->vm, GH_VM_SET_USER_MEM_REGION, 0, RWX,
+			  GUEST_BASE + self->mem_size, self->mem_size,
+			  self->mem), 0);
+	EXPECT_ERRNO(ioctl(self->vm, GH_VM_START), EINVAL);
+	/* Still configurable: nothing reached the RM */
+	EXPECT_EQ(set_boot(self->vm, GH_VM_BOOT_CONTEXT_REG(REG_SET_PC, 0),
+			   GUEST_BASE), 0);
+}
+
+TEST_F(vm, boot_context)
+{
+	EXPECT_EQ(set_boot(self->vm, GH_VM_BOOT_CONTEXT_REG(REG_SET_X, 0), 1), 0);
+	EXPECT_EQ(set_boot(self->vm, GH_VM_BOOT_CONTEXT_REG(REG_SET_X, 31), 1), 0);
+	EXPECT_EQ(set_boot(self->vm, GH_VM_BOOT_CONTEXT_REG(REG_SET_PC, 0), 1), 0);
+	EXPECT_EQ(set_boot(self->vm, GH_VM_BOOT_CONTEXT_REG(REG_SET_SP, 2), 1), 0);
+	/* Setting a register again replaces the value */
+	EXPECT_EQ(set_boot(self->vm, GH_VM_BOOT_CONTEXT_REG(REG_SET_X, 0), 2), 0);
+
+	EXPECT_ERRNO(set_boot(self->vm, GH_VM_BOOT_CONTEXT_REG(REG_SET_X, 32), 1),
+		     EINVAL);
+	EXPECT_ERRNO(set_boot(self->vm, GH_VM_BOOT_CONTEXT_REG(REG_SET_PC, 1), 1),
+		     EINVAL);
+	EXPECT_ERRNO(set_boot(self->vm, GH_VM_BOOT_CONTEXT_REG(REG_SET_SP, 3), 1),
+		     EINVAL);
+	EXPECT_ERRNO(set_boot(self->vm, GH_VM_BOOT_CONTEXT_REG(3, 0), 1), EINVAL);
+	EXPECT_ERRNO(set_boot(self->vm, 1 << 16, 1), EINVAL);
+}
+
+TEST_F(vm, functions)
+{
+	struct gh_fn_vcpu_arg arg = { .id = 0 };
+	struct gh_fn_desc desc = {
+		.type = GH_FN_VCPU,
+		.arg_size = sizeof(arg),
+		.arg = (__u64)(unsigned long)&arg,
+	};
+	int vcpu0, vcpu1;
+
+	vcpu0 = add_vcpu(self->vm, 0);
+	ASSERT_GE(vcpu0, 0) TH_LOG("add vCPU 0: %s", strerror(errno));
+	EXPECT_TRUE(fcntl(vcpu0, F_GETFD) & FD_CLOEXEC);
+	EXPECT_ERRNO(add_vcpu(self->vm, 0), EEXIST);
+	vcpu1 = add_vcpu(self->vm, 1);
+	ASSERT_GE(vcpu1, 0);
+
+	desc.arg_size = 8;
+	EXPECT_ERRNO(ioctl(self->vm, GH_VM_ADD_FUNCTION, &desc), EINVAL);
+	desc.arg_size = GH_FN_MAX_ARG_SIZE + 1;
+	EXPECT_ERRNO(ioctl(self->vm, GH_VM_ADD_FUNCTION, &desc), EINVAL);
+	desc.arg_size = sizeof(arg);
+	desc.arg = 16;
+	EXPECT_ERRNO(ioctl(self->vm, GH_VM_ADD_FUNCTION, &desc), EFAULT);
+	desc.arg = (__u64)(unsigned long)&arg;
+	desc.type = 99;
+	EXPECT_ERRNO(ioctl(self->vm, GH_VM_ADD_FUNCTION, &desc), ENOENT);
+	desc.type = 0;
+	EXPECT_ERRNO(ioctl(self->vm, GH_VM_REMOVE_FUNCTION, &desc), ENOENT);
+
+	EXPECT_EQ(remove_vcpu(self->vm, 0), 0);
+	EXPECT_ERRNO(remove_vcpu(self->vm, 0), ENOENT);
+	EXPECT_ERRNO(remove_vcpu(self->vm, 7), ENOENT);
+	/* A removed vCPU's file still works, but cannot run */
+	EXPECT_ERRNO(ioctl(vcpu0, GH_VCPU_RUN), EINVAL);
+	EXPECT_EQ(close(vcpu0), 0);
+	/* Its id is free again */
+	vcpu0 = add_vcpu(self->vm, 0);
+	EXPECT_GE(vcpu0, 0);
+
+	close(vcpu0);
+	close(vcpu1);
+}
+
+TEST_F(vm, vcpu_file)
+{
+	struct gh_vcpu_run *run;
+	int vcpu, size;
+
+	size = ioctl(self->dev, GH_VCPU_MMAP_SIZE);
+	ASSERT_GE(size, (int)sizeof(*run));
+
+	vcpu = add_vcpu(self->vm, 0);
+	ASSERT_GE(vcpu, 0);
+	EXPECT_EQ(ioctl(vcpu, GH_VCPU_MMAP_SIZE), size);
+
+	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	ASSERT_NE(run, MAP_FAILED);
+	EXPECT_EQ(run->exit_reason, 0);
+	run->immediate_exit = 1;
+	EXPECT_EQ(mmap(NULL, size, PROT_READ, MAP_SHARED, vcpu, size),
+		  MAP_FAILED);
+	EXPECT_EQ(mmap(NULL, 2 * size, PROT_READ, MAP_SHARED, vcpu, 0),
+		  MAP_FAILED);
+
+	/* Running starts the VM, which has no DTB: EINVAL */
+	EXPECT_ERRNO(ioctl(vcpu, GH_VCPU_RUN), EINVAL);
+	EXPECT_ERRNO(ioctl(vcpu, 0x4799), ENOTTY);
+
+	munmap(run, size);
+	close(vcpu);
+}
+
+/* The VM and vCPU files close in any order */
+TEST_F(vm, close_order)
+{
+	struct gh_vcpu_run *run;
+	int vm, v0, v1;
+
+	ASSERT_EQ(add_mem(self->vm, GH_VM_SET_USER_MEM_REGION, 0, RWX,
+			  GUEST_BASE, self->mem_size, self->mem), 0);
+	v0 = add_vcpu(self->vm, 0);
+	v1 = add_vcpu(self->vm, 1);
+	ASSERT_GE(v0, 0);
+	ASSERT_GE(v1, 0);
+	run = mmap(NULL, self->page, PROT_READ | PROT_WRITE, MAP_SHARED, v0, 0);
+	ASSERT_NE(run, MAP_FAILED);
+
+	/* VM first: the vCPUs keep it alive */
+	ASSERT_EQ(close(self->vm), 0);
+	self->vm = -1;
+	EXPECT_EQ(read_counter("vms"), self->vms + 1);
+	EXPECT_EQ(close(v1), 0);
+	EXPECT_EQ(close(v0), 0);
+	EXPECT_EQ(read_counter("vms"), self->vms + 1);	/* the mapping */
+	run->immediate_exit = 1;
+	munmap(run, self->page);
+	EXPECT_EQ(read_counter("vms"), self->vms);
+	EXPECT_EQ(read_counter("pinned_pages"), self->pinned);
+
+	/* vCPU first */
+	vm = ioctl(self->dev, GH_CREATE_VM, 0);
+	ASSERT_GE(vm, 0);
+	v0 = add_vcpu(vm, 0);
+	ASSERT_GE(v0, 0);
+	EXPECT_EQ(close(v0), 0);
+	EXPECT_EQ(close(vm), 0);
+}
+
+/* A VMM killed with its VM configured leaks nothing */
+TEST_F(vm, vmm_killed)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		int vm = ioctl(self->dev, GH_CREATE_VM, 0);
+
+		if (vm < 0 ||
+		    add_mem(vm, GH_VM_ANDROID_LEND_USER_MEM, 0, RWX,
+			    GUEST_BASE, self->mem_size, self->mem) ||
+		    add_vcpu(vm, 0) < 0 || add_vcpu(vm, 1) < 0)
+			_exit(1);
+		kill(getpid(), SIGKILL);
+		_exit(2);
+	}
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("child failed: %d",
+						WEXITSTATUS(status));
+	EXPECT_EQ(read_counter("pinned_pages"), self->pinned);
+	EXPECT_EQ(read_counter("vms"), self->vms + 1);	/* ours */
+}
+
+/*
+ * Started VMs, with the reference VMM's library: a guest that spins
+ * ("b ."), never started by a run unless the test runs it.
+ */
+static const __u32 spin_image[] = { 0x14000000 };	/* b . */
+#define STARTED_MEM	0x100000	/* 1 MiB */
+
+FIXTURE(started) {
+	struct gh_vm vm;
+	long pinned, vms;
+	bool booted;
+};
+
+FIXTURE_SETUP(started)
+{
+	int ret;
+
+	if (access(GUNYAH_DEV, F_OK))
+		SKIP(return, GUNYAH_DEV " not present: not running on Gunyah");
+	self->pinned = read_counter("pinned_pages");
+	self->vms = read_counter("vms");
+	ASSERT_GE(self->pinned, 0);
+
+	ret = gh_vm_boot(&self->vm, NULL, spin_image, sizeof(spin_image),
+			 STARTED_MEM, GH_MEM_SHARE, 1);
+	ASSERT_EQ(ret, 0) TH_LOG("%s: %s", self->vm.err_what,
+				 strerror(self->vm.err));
+	self->booted = true;
+}
+
+FIXTURE_TEARDOWN(started)
+{
+	if (!self->booted)
+		return;
+	gh_vm_destroy(&self->vm);
+	gh_vm_free_mem(&self->vm);
+	/* Stopped, reset, reclaimed, unpinned, VMID freed */
+	EXPECT_EQ(read_counter("pinned_pages"), self->pinned);
+	EXPECT_EQ(read_counter("vms"), self->vms);
+	EXPECT_EQ(read_counter("leaked_pages"), 0);
+}
+
+/* Start is idempotent; the configuration is closed once started */
+TEST_F(started, start_twice_and_add_after_start)
+{
+	struct gh_vm_dtb_config dtb = { GUEST_BASE, 0x1000 };
+	int vm = self->vm.vm_fd;
+
+	EXPECT_EQ(pinned_now() - self->pinned, STARTED_MEM / getpagesize());
+	EXPECT_EQ(ioctl(vm, GH_VM_START), 0);
+	EXPECT_EQ(ioctl(vm, GH_VM_START), 0);
+	EXPECT_ERRNO(add_vcpu(vm, 1), EBUSY);
+	EXPECT_ERRNO(set_boot(vm, GH_VM_BOOT_CONTEXT_REG(REG_SET_PC, 0),
+			      GUEST_BASE), EINVAL);
+	EXPECT_ERRNO(ioctl(vm, GH_VM_SET_DTB_CONFIG, &dtb), EBUSY);
+	EXPECT_ERRNO(ioctl(vm, GH_VM_ANDROID_SET_FW_CONFIG, &dtb), EBUSY);
+	/* The vCPU exists: removing it is fine */
+	EXPECT_EQ(remove_vcpu(vm, 0), 0);
+	EXPECT_ERRNO(ioctl(self->vm.vcpu_fd[0], GH_VCPU_RUN), ENODEV);
+}
+
+static void on_alarm(int sig)
+{
+}
+
+/* immediate_exit and signals end a run with EINTR; runs resume */
+TEST_F(started, run_interrupted)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	struct gh_vcpu_run *run = self->vm.run[0];
+	int vcpu = self->vm.vcpu_fd[0], i;
+
+	ASSERT_EQ(sigaction(SIGALRM, &sa, NULL), 0);
+
+	run->immediate_exit = 1;
+	EXPECT_ERRNO(ioctl(vcpu, GH_VCPU_RUN), EINTR);
+	run->immediate_exit = 0;
+
+	for (i = 0; i < 3; i++) {
+		ualarm(100000, 0);
+		EXPECT_ERRNO(ioctl(vcpu, GH_VCPU_RUN), EINTR);
+	}
+}
+
+/* A VMM killed while its vCPU runs leaks nothing */
+TEST(vmm_killed_mid_run)
+{
+	long pinned = read_counter("pinned_pages"), vms = read_counter("vms");
+	int status, pipefd[2];
+	char c;
+	pid_t pid;
+
+	if (access(GUNYAH_DEV, F_OK))
+		SKIP(return, GUNYAH_DEV " not present: not running on Gunyah");
+	ASSERT_EQ(pipe(pipefd), 0);
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (!pid) {
+		struct gh_vm vm;
+
+		if (gh_vm_boot(&vm, NULL, spin_image, sizeof(spin_image),
+			       STARTED_MEM, GH_MEM_LEND, 1))
+			_exit(1);
+		if (write(pipefd[1], "x", 1) != 1)
+			_exit(2);
+		for (;;)
+			ioctl(vm.vcpu_fd[0], GH_VCPU_RUN);
+	}
+	close(pipefd[1]);
+	ASSERT_EQ(read(pipefd[0], &c, 1), 1) TH_LOG("the child failed to boot");
+	usleep(200000);
+	EXPECT_GT(read_counter("pinned_pages"), pinned);
+	kill(pid, SIGKILL);
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT_TRUE(WIFSIGNALED(status));
+	EXPECT_EQ(read_counter("pinned_pages"), pinned);
+	EXPECT_EQ(read_counter("vms"), vms);
+	EXPECT_EQ(read_counter("leaked_pages"), 0);
+	close(pipefd[0]);
+}
+
+TEST_HARNESS_MAIN
