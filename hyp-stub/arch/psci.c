@@ -11,32 +11,8 @@
 #include "hyp.h"
 #include "hypercall.h"
 #include "mem.h"
+#include "psci.h"
 #include "spinlock.h"
-
-#define PSCI_FN(n)		(0x84000000U + (n))
-#define PSCI_FN64(n)		(0xc4000000U + (n))
-#define PSCI_VERSION		PSCI_FN(0)
-#define PSCI_CPU_SUSPEND	PSCI_FN(1)
-#define PSCI_CPU_SUSPEND64	PSCI_FN64(1)
-#define PSCI_CPU_OFF		PSCI_FN(2)
-#define PSCI_CPU_ON		PSCI_FN(3)
-#define PSCI_CPU_ON64		PSCI_FN64(3)
-#define PSCI_AFFINITY_INFO	PSCI_FN(4)
-#define PSCI_AFFINITY_INFO64	PSCI_FN64(4)
-#define PSCI_MIGRATE_INFO_TYPE	PSCI_FN(6)
-#define PSCI_SYSTEM_OFF		PSCI_FN(8)
-#define PSCI_SYSTEM_RESET	PSCI_FN(9)
-#define PSCI_FEATURES		PSCI_FN(10)
-
-#define PSCI_SUCCESS		0
-#define PSCI_NOT_SUPPORTED	(-1)
-#define PSCI_INVALID_PARAMS	(-2)
-#define PSCI_ALREADY_ON		(-4)
-#define PSCI_ON_PENDING		(-5)
-#define PSCI_INVALID_ADDRESS	(-9)
-
-#define PSCI_VERSION_1_0	0x10000
-#define PSCI_FEATURES_EXT_STATEID	BIT(1)	/* CPU_SUSPEND features */
 
 struct cpu cpus[NR_CPUS];
 unsigned int nr_cpus;

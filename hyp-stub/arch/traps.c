@@ -59,21 +59,6 @@ static void smccc_call(struct host_regs *regs)
 	}
 }
 
-/* Where a synchronous exception to EL1 goes, given where it was taken from. */
-static u64 vector_offset(u64 spsr)
-{
-	if (spsr & PSR_MODE32)
-		return 0x600;
-	switch (spsr & 0xf) {
-	case PSR_MODE_EL0t:
-		return 0x400;
-	case PSR_MODE_EL1t:
-		return 0x000;
-	default:
-		return 0x200;
-	}
-}
-
 /* Make the host take a synchronous exception at EL1, as the CPU would. */
 static void inject_sync(u64 esr, bool set_far, u64 far)
 {
@@ -98,7 +83,7 @@ static void inject_sync(u64 esr, bool set_far, u64 far)
 	write_sysreg(esr, esr_el1);
 	if (set_far)
 		write_sysreg(far, far_el1);
-	write_sysreg(read_sysreg(vbar_el1) + vector_offset(spsr), elr_el2);
+	write_sysreg(read_sysreg(vbar_el1) + el1_vector_offset(spsr), elr_el2);
 	write_sysreg(pstate, spsr_el2);
 }
 

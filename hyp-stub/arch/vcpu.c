@@ -217,20 +217,6 @@ static void el2_leave_guest(struct vcpu *v, const struct host_save *h)
 	isb();
 }
 
-static u64 vector_offset(u64 pstate)
-{
-	if (pstate & PSR_MODE32)
-		return 0x600;
-	switch (pstate & 0xf) {
-	case PSR_MODE_EL0t:
-		return 0x400;
-	case PSR_MODE_EL1t:
-		return 0x000;
-	default:
-		return 0x200;
-	}
-}
-
 /* Size of the trapped instruction (AArch32 EL0 may run T32). */
 static u64 insn_len(u64 esr)
 {
@@ -244,7 +230,7 @@ static void guest_inject_undef(struct vcpu *v, u64 esr_el2)
 	write_sysreg(v->ctx.pstate, spsr_el1);
 	write_sysreg((ESR_EC_UNKNOWN << ESR_EC_SHIFT) | (esr_el2 & ESR_IL),
 		     esr_el1);
-	v->ctx.pc = read_sysreg(vbar_el1) + vector_offset(v->ctx.pstate);
+	v->ctx.pc = read_sysreg(vbar_el1) + el1_vector_offset(v->ctx.pstate);
 	v->ctx.pstate = PSR_MODE_EL1h | PSR_DAIF;
 }
 

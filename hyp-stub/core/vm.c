@@ -8,6 +8,7 @@
 #include <string.h>
 #include "gunyah.h"
 #include "mem.h"
+#include "psci.h"
 #include "vcpu.h"
 
 struct vm vms[VM_MAX_VMS];
@@ -310,23 +311,6 @@ int vm_reset(u16 vmid)
 
 /* ------------------------------------------------------- guest PSCI */
 
-#define PSCI_FN(n)		(0x84000000U + (n))
-#define PSCI_FN64(n)		(0xc4000000U + (n))
-#define PSCI_VERSION		PSCI_FN(0)
-#define PSCI_CPU_SUSPEND	PSCI_FN(1)
-#define PSCI_CPU_OFF		PSCI_FN(2)
-#define PSCI_CPU_ON		PSCI_FN(3)
-#define PSCI_AFFINITY_INFO	PSCI_FN(4)
-#define PSCI_MIGRATE_INFO_TYPE	PSCI_FN(6)
-#define PSCI_SYSTEM_OFF		PSCI_FN(8)
-#define PSCI_SYSTEM_RESET	PSCI_FN(9)
-#define PSCI_FEATURES		PSCI_FN(10)
-
-#define PSCI_SUCCESS		0
-#define PSCI_NOT_SUPPORTED	(-1)
-#define PSCI_INVALID_PARAMS	(-2)
-#define PSCI_ALREADY_ON		(-4)
-#define PSCI_VERSION_1_1	0x10001
 
 static struct vcpu *vcpu_by_mpidr(struct vm *vm, u64 mpidr)
 {

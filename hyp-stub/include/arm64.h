@@ -121,4 +121,19 @@
 /* ID_AA64MMFR0_EL1.PARange encodings to bits */
 #define PARANGE_BITS		{ 32, 36, 40, 42, 44, 48, 52 }
 
+/* Offset in VBAR_EL1 of a synchronous exception taken from @spsr's mode. */
+static inline u64 el1_vector_offset(u64 spsr)
+{
+	if (spsr & PSR_MODE32)
+		return 0x600;
+	switch (spsr & 0xf) {
+	case PSR_MODE_EL0t:
+		return 0x400;
+	case PSR_MODE_EL1t:
+		return 0x000;
+	default:
+		return 0x200;
+	}
+}
+
 #endif

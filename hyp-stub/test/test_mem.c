@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include "unit.h"
+#include "fake_pages.h"
 #include "gunyah.h"
 #include "mem.h"
 #include "vcpu.h"
@@ -19,31 +20,11 @@
 #define RAM_BASE	(HYP_BASE + HYP_SIZE)
 #define RAM_SIZE	(GB - HYP_SIZE)
 
-#define MAX_ALLOCS	1024
-
-static void *allocs[MAX_ALLOCS];
-static int nr_allocs, nr_frees, alloc_budget = -1;
+static int nr_frees;
 static int nr_inval, nr_flush;
 static u64 zeroed_pa, zeroed_size;
 static int nr_zero, nr_spi_raised, nr_spis;
 static struct pgtable host;
-
-static void *zalloc(unsigned int order)
-{
-	size_t size = PGT_PAGE_SIZE << order;
-	void *p;
-
-	if (alloc_budget == 0 || nr_allocs == MAX_ALLOCS)
-		return NULL;
-	if (alloc_budget > 0)
-		alloc_budget--;
-	p = aligned_alloc(size, size);
-	if (p) {
-		memset(p, 0, size);
-		allocs[nr_allocs++] = p;
-	}
-	return p;
-}
 
 static void tlb_inval(const struct pgtable *pgt, u64 addr, unsigned int level)
 {
@@ -54,7 +35,7 @@ static void tlb_inval(const struct pgtable *pgt, u64 addr, unsigned int level)
 }
 
 static const struct pgt_ops host_ops = {
-	.zalloc_pages = zalloc,
+	.zalloc_pages = fake_zalloc,
 	.tlb_inval = tlb_inval,
 };
 
@@ -68,7 +49,7 @@ void plat_mem_zero(u64 pa, u64 size)
 
 void *plat_s2_zalloc(unsigned int order)
 {
-	return zalloc(order);
+	return fake_zalloc(order);
 }
 
 void plat_s2_free(void *p, unsigned int order)
@@ -152,9 +133,7 @@ static void setup(void)
 	for (unsigned int i = 0; i < VM_MAX_VMS; i++)
 		if (vms[i].used)
 			vm_destroy(vms[i].vmid);
-	while (nr_allocs)
-		free(allocs[--nr_allocs]);
-	alloc_budget = -1;
+	fake_pages_reset();
 	ASSERT_TRUE(pgt_init(&host, PGT_STAGE2, 40, &host_ops) == 0);
 	ASSERT_TRUE(mem_host_s2_init(&host, &l) == 0);
 	mem_set_host_s2(&host);

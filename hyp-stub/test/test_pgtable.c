@@ -2,34 +2,13 @@
 /* Host tests for core/pgtable.c and core/mem.c. */
 #include <stdlib.h>
 #include "unit.h"
+#include "fake_pages.h"
 #include "pgtable.h"
 #include "mem.h"
 
-#define MAX_ALLOCS	256
-
-static void *allocs[MAX_ALLOCS];
-static int nr_allocs;
-static int alloc_budget;	/* < 0: unlimited */
 static int nr_inval;
 static u64 last_inval_addr;
 static unsigned int last_inval_level;
-
-static void *test_zalloc(unsigned int order)
-{
-	size_t size = PGT_PAGE_SIZE << order;
-	void *p;
-
-	if (alloc_budget == 0 || nr_allocs == MAX_ALLOCS)
-		return NULL;
-	if (alloc_budget > 0)
-		alloc_budget--;
-	p = aligned_alloc(size, size);
-	if (p) {
-		memset(p, 0, size);
-		allocs[nr_allocs++] = p;
-	}
-	return p;
-}
 
 static void test_tlb_inval(const struct pgtable *pgt, u64 addr,
 			   unsigned int level)
@@ -41,15 +20,13 @@ static void test_tlb_inval(const struct pgtable *pgt, u64 addr,
 }
 
 static const struct pgt_ops ops = {
-	.zalloc_pages = test_zalloc,
+	.zalloc_pages = fake_zalloc,
 	.tlb_inval = test_tlb_inval,
 };
 
 static void reset(void)
 {
-	while (nr_allocs)
-		free(allocs[--nr_allocs]);
-	alloc_budget = -1;
+	fake_pages_reset();
 	nr_inval = 0;
 }
 
