@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Host memory ownership, recorded in the host stage-2 table: see mem.h. */
-#include <string.h>
 #include "gunyah.h"
 #include "mem.h"
 
@@ -64,18 +63,9 @@ bool mem_host_can_access(const struct pgtable *s2, u64 ipa, u64 size,
 
 static struct pgtable *xfer_s2;
 
-struct share {
-	u64 base, end;
-	u16 vmid;
-	bool used;
-};
-
-static struct share shares[MEM_MAX_SHARES];
-
 void mem_set_host_s2(struct pgtable *s2)
 {
 	xfer_s2 = s2;
-	memset(shares, 0, sizeof(shares));
 }
 
 static bool xfer_range_ok(u64 pa, u64 size)
@@ -106,27 +96,6 @@ int mem_xfer_check(u64 pa, u64 size)
 	return GH_ERROR_OK;
 }
 
-static struct share *free_share(void)
-{
-	for (unsigned int i = 0; i < MEM_MAX_SHARES; i++)
-		if (!shares[i].used)
-			return &shares[i];
-	return NULL;
-}
-
-/* A record of @vmid that [base, end) extends at either side. */
-static struct share *adjacent_share(u16 vmid, u64 base, u64 end)
-{
-	for (unsigned int i = 0; i < MEM_MAX_SHARES; i++) {
-		struct share *s = &shares[i];
-
-		if (s->used && s->vmid == vmid &&
-		    (s->end == base || s->base == end))
-			return s;
-	}
-	return NULL;
-}
-
 static int pgt_err(int ret)
 {
 	if (ret == PGT_ENOMEM)
@@ -136,34 +105,18 @@ static int pgt_err(int ret)
 
 int mem_xfer_to_vm(u16 vmid, u64 pa, u64 size, enum mem_xfer type)
 {
-	struct share *s = NULL;
 	int ret = mem_xfer_check(pa, size);
 
 	if (ret)
 		return ret;
-	if (type == MEM_XFER_SHARE) {
-		s = adjacent_share(vmid, pa, pa + size);
-		if (!s)
-			s = free_share();
-		if (!s)
-			return GH_ERROR_NORESOURCES;
+	if (type == MEM_XFER_SHARE)
 		ret = pgt_map(xfer_s2, pa, size, pa, PGT_PROT_RW | PGT_PROT_X,
 			      PGT_STATE_SHARED_OWNED);
-		if (ret)
-			return pgt_err(ret);
-		if (!s->used)
-			*s = (struct share){ pa, pa + size, vmid, true };
-		else if (s->end == pa)
-			s->end = pa + size;
-		else
-			s->base = pa;
-		return GH_ERROR_OK;
-	} else if (type == MEM_XFER_LEND) {
+	else if (type == MEM_XFER_LEND)
 		/* Each replaced entry is invalidated for VMID 0 (tlb_inval). */
 		ret = pgt_unmap(xfer_s2, pa, size, PGT_OWNER_VM(vmid));
-	} else {
+	else
 		return GH_ERROR_ARG_INVAL;
-	}
 	return pgt_err(ret);
 }
 
@@ -184,74 +137,17 @@ static int shared_leaf(const struct pgtable *pgt, const struct pgt_leaf *leaf,
 	       pgt_leaf_state(leaf) != PGT_STATE_SHARED_OWNED;
 }
 
-/*
- * Is [base, end) covered by @vmid's share records? *splits: how many new
- * records cutting it out would need.
- */
-static bool shares_cover(u16 vmid, u64 base, u64 end, unsigned int *splits)
-{
-	u64 covered = 0;
-
-	*splits = 0;
-	for (unsigned int i = 0; i < MEM_MAX_SHARES; i++) {
-		const struct share *s = &shares[i];
-
-		if (!s->used || s->end <= base || s->base >= end)
-			continue;
-		if (s->vmid != vmid)
-			return false;
-		covered += MIN(s->end, end) - MAX(s->base, base);
-		if (s->base < base && s->end > end)
-			(*splits)++;
-	}
-	return covered == end - base;
-}
-
-static void shares_remove(u64 base, u64 end)
-{
-	for (unsigned int i = 0; i < MEM_MAX_SHARES; i++) {
-		struct share *s = &shares[i];
-
-		if (!s->used || s->end <= base || s->base >= end)
-			continue;
-		if (s->base < base && s->end > end) {
-			struct share *t = free_share();	/* checked before */
-
-			*t = (struct share){ end, s->end, s->vmid, true };
-			s->end = base;
-		} else if (s->base < base) {
-			s->end = base;
-		} else if (s->end > end) {
-			s->base = end;
-		} else {
-			s->used = false;
-		}
-	}
-}
-
-static unsigned int nr_free_shares(void)
-{
-	unsigned int n = 0;
-
-	for (unsigned int i = 0; i < MEM_MAX_SHARES; i++)
-		n += !shares[i].used;
-	return n;
-}
-
 int mem_xfer_to_host(u16 vmid, u64 pa, u64 size, enum mem_xfer type,
 		     bool sanitize)
 {
-	unsigned int splits;
 	int ret;
 
 	if (!xfer_range_ok(pa, size))
 		return GH_ERROR_ARG_INVAL;
 	if (type == MEM_XFER_SHARE) {
-		if (pgt_walk(xfer_s2, pa, size, shared_leaf, NULL) ||
-		    !shares_cover(vmid, pa, pa + size, &splits))
+		/* Shared, with @vmid on the RM's word: see mem.h. */
+		if (pgt_walk(xfer_s2, pa, size, shared_leaf, NULL))
 			return GH_ERROR_DENIED;
-		if (splits > nr_free_shares())
-			return GH_ERROR_NORESOURCES;
 	} else if (type == MEM_XFER_LEND) {
 		if (pgt_walk(xfer_s2, pa, size, lent_leaf, &vmid))
 			return GH_ERROR_DENIED;
@@ -271,23 +167,14 @@ int mem_xfer_to_host(u16 vmid, u64 pa, u64 size, enum mem_xfer type,
 		      PGT_STATE_OWNED);
 	if (ret)
 		return pgt_err(ret);
-	if (type == MEM_XFER_SHARE)
-		shares_remove(pa, pa + size);
 	return GH_ERROR_OK;
 }
 
 static int vm_leaf(const struct pgtable *pgt, const struct pgt_leaf *leaf,
 		   void *arg)
 {
-	u16 vmid = *(const u16 *)arg;
-	unsigned int splits;
-
-	if (!lent_leaf(pgt, leaf, arg))
-		return 0;
-	if (shared_leaf(pgt, leaf, NULL))
-		return 1;
-	return !shares_cover(vmid, leaf->addr, leaf->addr + leaf->size,
-			     &splits);
+	/* Lent to @vmid, or shared (with @vmid on the RM's word: mem.h). */
+	return lent_leaf(pgt, leaf, arg) && shared_leaf(pgt, leaf, NULL);
 }
 
 bool mem_owned_by_vm(u16 vmid, u64 pa, u64 size)

@@ -212,13 +212,17 @@ u32 rm_vm_reset(struct rm_msg *msg);
 /* ---- rm_mem.c: memory parcels ---- */
 
 #define RM_MAX_PARCELS		64	/* parcels alive at once */
-#define RM_MAX_RANGES		4096	/* SGL entries held by all parcels */
-#define RM_RANGE_NONE		0xFFFFU
+/*
+ * SGL entries held by all parcels: 2 x 65536, i.e. two guests of 256 MiB of
+ * fully fragmented 4 KiB pages (or one 512 MiB), 3 MiB of static state.
+ */
+#define RM_MAX_RANGES		131072
+#define RM_RANGE_NONE		0xFFFFFFFFU
 
 struct rm_range {
 	u64 base;		/* host PA (= host IPA: the host is identity-mapped) */
 	u64 size;
-	u16 next;		/* next range of the parcel, or RM_RANGE_NONE */
+	u32 next;		/* next range of the parcel, or RM_RANGE_NONE */
 };
 
 struct rm_parcel {
@@ -234,7 +238,7 @@ struct rm_parcel {
 	u64 ipa;
 	u64 size;		/* sum of the ranges; offsets index into this */
 	u32 nr_ranges;
-	u16 first, last;
+	u32 first, last;
 };
 
 void rm_mem_init(void);

@@ -22,7 +22,7 @@
 
 static struct rm_parcel rm_parcels[RM_MAX_PARCELS];
 static struct rm_range rm_ranges[RM_MAX_RANGES];
-static u16 rm_range_free;		/* free list head */
+static u32 rm_range_free;		/* free list head */
 static u32 rm_range_nr_free;
 static u32 rm_next_handle;
 
@@ -30,14 +30,14 @@ void rm_mem_init(void)
 {
 	memset(rm_parcels, 0, sizeof(rm_parcels));
 	for (u32 i = 0; i < RM_MAX_RANGES; i++)
-		rm_ranges[i].next = i + 1 < RM_MAX_RANGES ? (u16)(i + 1) : RM_RANGE_NONE;
+		rm_ranges[i].next = i + 1 < RM_MAX_RANGES ? i + 1 : RM_RANGE_NONE;
 	rm_range_free = 0;
 	rm_range_nr_free = RM_MAX_RANGES;
 	/* Start away from 0 and from small numbers a confused host might guess. */
 	rm_next_handle = 0x100;
 }
 
-static_assert(RM_MAX_RANGES < RM_RANGE_NONE, "range indices fit in u16");
+static_assert(RM_MAX_RANGES < RM_RANGE_NONE, "range indices fit in u32");
 
 struct rm_parcel *rm_parcel_at(unsigned int i)
 {
@@ -87,7 +87,7 @@ static struct rm_parcel *rm_parcel_alloc(void)
 /* Append [base, base + size) to the parcel; the caller made sure one is free. */
 static void rm_parcel_push(struct rm_parcel *p, u64 base, u64 size)
 {
-	u16 r = rm_range_free;
+	u32 r = rm_range_free;
 
 	rm_range_free = rm_ranges[r].next;
 	rm_range_nr_free--;
@@ -104,7 +104,7 @@ static void rm_parcel_push(struct rm_parcel *p, u64 base, u64 size)
 /* Drop the parcel's first range (it went back to the host). */
 static void rm_parcel_pop(struct rm_parcel *p)
 {
-	u16 r = p->first;
+	u32 r = p->first;
 
 	p->first = rm_ranges[r].next;
 	p->size -= rm_ranges[r].size;
@@ -117,14 +117,14 @@ static void rm_parcel_pop(struct rm_parcel *p)
 /* Keep the parcel's first @keep ranges, drop the rest; ownership untouched. */
 static void rm_parcel_truncate(struct rm_parcel *p, u32 keep)
 {
-	u16 r = p->first, last = RM_RANGE_NONE;
+	u32 r = p->first, last = RM_RANGE_NONE;
 
 	for (u32 i = 0; i < keep; i++) {
 		last = r;
 		r = rm_ranges[r].next;
 	}
 	while (r != RM_RANGE_NONE) {
-		u16 next = rm_ranges[r].next;
+		u32 next = rm_ranges[r].next;
 
 		p->size -= rm_ranges[r].size;
 		p->nr_ranges--;
@@ -194,31 +194,87 @@ static const u8 *rm_take_list(struct rm_cursor *c, size_t entry_size, u32 *n)
 	return rm_take(c, (size_t)*n * entry_size);
 }
 
-/* Page aligned, non-empty, not wrapping, disjoint from each other. */
-static u32 rm_sgl_check(const u8 *sgl, u32 n, const struct rm_parcel *p)
+/* An SGL entry as [base, end), for sorting. */
+struct rm_span {
+	u64 base, end;
+};
+
+static struct rm_span rm_sgl_sorted[RM_MEM_SGL_MAX];
+
+static bool rm_span_less(const struct rm_span *a, const struct rm_span *b)
 {
+	return a->base < b->base;
+}
+
+static void rm_span_sift(struct rm_span *v, u32 i, u32 n)
+{
+	for (;;) {
+		u32 c = 2 * i + 1;
+		struct rm_span t;
+
+		if (c >= n)
+			return;
+		if (c + 1 < n && rm_span_less(&v[c], &v[c + 1]))
+			c++;
+		if (!rm_span_less(&v[i], &v[c]))
+			return;
+		t = v[i];
+		v[i] = v[c];
+		v[c] = t;
+		i = c;
+	}
+}
+
+/* Heapsort by base: O(n log n), no recursion, no allocation. */
+static void rm_span_sort(struct rm_span *v, u32 n)
+{
+	for (u32 i = n / 2; i-- > 0;)
+		rm_span_sift(v, i, n);
+	for (u32 end = n; end > 1;) {
+		struct rm_span t = v[0];
+
+		v[0] = v[--end];
+		v[end] = t;
+		rm_span_sift(v, 0, end);
+	}
+}
+
+/*
+ * Page aligned, non-empty, not wrapping, disjoint from each other (sorted
+ * by base, each must end before the next starts). Overlaps with what an
+ * APPEND's parcel already holds are not looked for here: those pages are
+ * not the host's, so mem_xfer_check() refuses them (rm_parcel_add()).
+ */
+static u32 rm_sgl_check(const u8 *sgl, u32 n)
+{
+	if (n > RM_MEM_SGL_MAX)
+		return RM_ERROR_INVALID;
 	for (u32 i = 0; i < n; i++) {
 		u64 base = rm_get_le64(sgl + i * 16), size = rm_get_le64(sgl + i * 16 + 8);
 
 		if (!size || !IS_ALIGNED(base, RM_PAGE_SIZE) ||
 		    !IS_ALIGNED(size, RM_PAGE_SIZE) || base + size < base)
 			return RM_ERROR_ARGUMENT_INVALID;
-		for (u32 j = 0; j < i; j++) {
-			u64 b = rm_get_le64(sgl + j * 16), s = rm_get_le64(sgl + j * 16 + 8);
-
-			if (base < b + s && b < base + size)
-				return RM_ERROR_ARGUMENT_INVALID;
-		}
-		/* APPEND: also disjoint from what the parcel already holds. */
-		for (u16 r = p ? p->first : RM_RANGE_NONE; r != RM_RANGE_NONE;
-		     r = rm_ranges[r].next) {
-			const struct rm_range *e = &rm_ranges[r];
-
-			if (base < e->base + e->size && e->base < base + size)
-				return RM_ERROR_ARGUMENT_INVALID;
-		}
+		rm_sgl_sorted[i] = (struct rm_span){ base, base + size };
+	}
+	rm_span_sort(rm_sgl_sorted, n);
+	for (u32 i = 1; i < n; i++) {
+		if (rm_sgl_sorted[i - 1].end > rm_sgl_sorted[i].base)
+			return RM_ERROR_ARGUMENT_INVALID;
 	}
 	return RM_ERROR_OK;
+}
+
+/* Does [base, base + size) overlap a range the parcel holds? Error path only. */
+static bool rm_parcel_overlaps(const struct rm_parcel *p, u64 base, u64 size)
+{
+	for (u32 r = p->first; r != RM_RANGE_NONE; r = rm_ranges[r].next) {
+		const struct rm_range *e = &rm_ranges[r];
+
+		if (base < e->base + e->size && e->base < base + size)
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -242,8 +298,12 @@ static u32 rm_parcel_add(struct rm_parcel *p, const u8 *sgl, u32 n)
 			return RM_ERROR_ARGUMENT_INVALID;
 		total += size;
 		ret = mem_xfer_check(rm_get_le64(sgl + i * 16), size);
-		if (ret)
+		if (ret) {
+			/* An APPEND of what the parcel holds: a bad SGL. */
+			if (rm_parcel_overlaps(p, rm_get_le64(sgl + i * 16), size))
+				return RM_ERROR_ARGUMENT_INVALID;
 			return rm_error_from_gh(ret);
+		}
 	}
 
 	for (u32 i = 0; i < n; i++) {
@@ -251,7 +311,7 @@ static u32 rm_parcel_add(struct rm_parcel *p, const u8 *sgl, u32 n)
 
 		ret = mem_xfer_to_vm(p->vmid, base, size, p->xfer);
 		if (ret) {
-			u16 r = p->first;
+			u32 r = p->first;
 
 			/* Give back this call's ranges: those after the first @keep. */
 			for (u32 k = 0; k < p->nr_ranges; k++, r = rm_ranges[r].next) {
@@ -335,7 +395,7 @@ static u32 rm_mem_donate(struct rm_msg *msg, enum mem_xfer xfer)
 			return RM_ERROR_ARGUMENT_INVALID;
 	}
 
-	err = rm_sgl_check(sgl, nsgl, NULL);
+	err = rm_sgl_check(sgl, nsgl);
 	if (err)
 		return err;
 
@@ -398,7 +458,7 @@ u32 rm_mem_append(struct rm_msg *msg)
 	if (p->complete || p->orphan)
 		return RM_ERROR_ARGUMENT_INVALID;
 
-	err = rm_sgl_check(sgl, n, p);
+	err = rm_sgl_check(sgl, n);
 	if (err)
 		return err;
 	err = rm_parcel_add(p, sgl, n);
@@ -450,7 +510,7 @@ bool rm_parcel_read(const struct rm_parcel *p, u64 offset, void *dst, size_t len
 
 	if (offset > p->size || len > p->size - offset)
 		return false;
-	for (u16 r = p->first; len && r != RM_RANGE_NONE; r = rm_ranges[r].next) {
+	for (u32 r = p->first; len && r != RM_RANGE_NONE; r = rm_ranges[r].next) {
 		const struct rm_range *e = &rm_ranges[r];
 
 		if (offset < pos + e->size) {
@@ -475,7 +535,7 @@ u32 rm_parcel_map(struct rm_parcel *p, u64 ipa)
 
 	if (ipa + p->size < ipa)
 		return RM_ERROR_ARGUMENT_INVALID;
-	for (u16 r = p->first; r != RM_RANGE_NONE; r = rm_ranges[r].next) {
+	for (u32 r = p->first; r != RM_RANGE_NONE; r = rm_ranges[r].next) {
 		int ret = vm_map(p->vmid, ipa + off, rm_ranges[r].base, rm_ranges[r].size,
 				 write, exec);
 

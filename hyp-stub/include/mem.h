@@ -49,11 +49,20 @@ bool mem_host_can_access(const struct pgtable *s2, u64 ipa, u64 size,
 void mem_set_host_s2(struct pgtable *s2);
 
 /*
- * Shared ranges recorded at a time (a SHARE adds one unless it extends a
- * neighbour of the same VM; unsharing the middle of one splits it). As
- * many as the RM keeps SGL entries.
+ * Who a page is shared with is not recorded at EL2. A shared page's host
+ * leaf says SHARED_OWNED (software bits [56:55]); the bits left in the
+ * descriptor cannot hold an 8-bit VMID, and a side table would either be
+ * bounded (the old 4096-record table refused fragmented guests) or sized
+ * by host RAM. So for shares the mechanisms check the page state only:
+ * sharing a shared or lent page is DENIED, unsharing (mem_xfer_to_host
+ * SHARE) and vm_map() of a shared page require it to be SHARED_OWNED, and
+ * the borrower is the RM's word: the RM (in the TCB) gives back and maps a
+ * parcel's ranges only for the VM of that parcel, found by handle, and a
+ * page is in at most one parcel because sharing it twice is DENIED. Lent
+ * pages do record their VM (PGT_OWNER_VM(vmid) in the invalid leaf) and
+ * are checked against it. No table, no limit: every transfer is one
+ * check walk and one commit of the host stage-2 range.
  */
-#define MEM_MAX_SHARES		4096
 
 /*
  * Provided by the platform (host tests mock them). plat_mem_zero() clears
@@ -61,7 +70,7 @@ void mem_set_host_s2(struct pgtable *s2);
  */
 void plat_mem_zero(u64 pa, u64 size);
 
-/* Is every page of [pa, pa + size) lent to or shared with @vmid? */
+/* Is every page of [pa, pa + size) lent to @vmid or shared (see above)? */
 bool mem_owned_by_vm(u16 vmid, u64 pa, u64 size);
 
 /* Provided by core/vm.c: does @vmid still map any page of [pa, pa + size)? */

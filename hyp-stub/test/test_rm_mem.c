@@ -373,3 +373,63 @@ TEST(mem_reclaim_malformed)
 	EXPECT_EQ(g_reclaim(0, 0), RM_ERROR_HANDLE_INVALID);
 	EXPECT_EQ(g_reclaim(0x100, 0), RM_ERROR_HANDLE_INVALID);
 }
+
+/*
+ * 256 MiB of fully fragmented memory shared and 256 MiB lent to one VM:
+ * 65536 separate 4 KiB ranges each, in 512-entry messages (LEND/SHARE with
+ * "append follows", then APPENDs), and reclaimed. That fills the range
+ * pool exactly (RM_MAX_RANGES); nothing is quadratic in the ranges.
+ */
+#define G_SCATTERED	65536U
+
+static u32 g_give_scattered(bool lend, u16 vm, unsigned int first)
+{
+	static struct g_sgl sgl[RM_MEM_SGL_MAX];
+	u32 h = 0;
+
+	for (unsigned int done = 0; done < G_SCATTERED; done += RM_MEM_SGL_MAX) {
+		bool last = done + RM_MEM_SGL_MAX == G_SCATTERED;
+		u32 err;
+
+		/* every third page of the window: no two ranges touch */
+		for (unsigned int i = 0; i < RM_MEM_SGL_MAX; i++)
+			sgl[i] = (struct g_sgl){ mock_big_pa(3 * (done + i) + first), MOCK_PAGE };
+		if (!done)
+			err = g_donate(lend, vm, 7, RM_MEM_FLAG_APPEND, 9, sgl, RM_MEM_SGL_MAX, &h);
+		else
+			err = g_append(h, last ? RM_MEM_APPEND_LAST : 0, sgl, RM_MEM_SGL_MAX);
+		if (err != RM_ERROR_OK)
+			return 0;
+	}
+	return h;
+}
+
+TEST(mem_many_scattered_ranges)
+{
+	u16 vm = setup();
+	struct g_sgl one = g_pages(0, 1);
+	u32 hs, hl, h;
+
+	hs = g_give_scattered(false, vm, 0);
+	ASSERT_TRUE(hs != 0);
+	hl = g_give_scattered(true, vm, 1);
+	ASSERT_TRUE(hl != 0);
+	EXPECT_EQ(mock.pages_out, 2 * G_SCATTERED);
+	EXPECT_EQ(mock.page[MOCK_RAM_PAGES + 3 * 100].owner, vm);
+	EXPECT_FALSE(mock.page[MOCK_RAM_PAGES + 3 * 100].lent);
+	EXPECT_TRUE(mock.page[MOCK_RAM_PAGES + 3 * 100 + 1].lent);
+	EXPECT_EQ(mock.page[MOCK_RAM_PAGES + 3 * 100 + 2].owner, 0);
+	/* the pool is full: one more range is refused, nothing moves */
+	EXPECT_EQ(g_donate(true, vm, 7, 0, 0, &one, 1, &h), RM_ERROR_NOMEM);
+	EXPECT_EQ(mock.page[0].owner, 0);
+
+	EXPECT_EQ(g_reclaim(hs, 0), RM_ERROR_OK);
+	EXPECT_EQ(g_reclaim(hl, 0), RM_ERROR_OK);
+	EXPECT_EQ(mock.pages_out, 0);
+	EXPECT_EQ(mock.violations, 0);
+	/* all back in the pool */
+	hs = g_give_scattered(false, vm, 2);
+	EXPECT_TRUE(hs != 0);
+	EXPECT_EQ(g_reclaim(hs, 0), RM_ERROR_OK);
+	EXPECT_EQ(mock.violations, 0);
+}

@@ -28,14 +28,21 @@ void mock_reset(void)
 	memset(mock_ram, 0, sizeof(mock_ram));
 }
 
-/* Page index of @pa in the arena, or -1. */
+/* Page index of @pa in the arena, then the unbacked window; or -1. */
 static long mock_page(u64 pa)
 {
 	u64 base = (u64)(uintptr_t)mock_ram;
 
-	if (pa < base || pa - base >= sizeof(mock_ram))
-		return -1;
-	return (long)((pa - base) / MOCK_PAGE);
+	if (pa >= base && pa - base < sizeof(mock_ram))
+		return (long)((pa - base) / MOCK_PAGE);
+	if (pa >= MOCK_BIG_BASE && pa - MOCK_BIG_BASE < MOCK_BIG_PAGES * MOCK_PAGE)
+		return (long)(MOCK_RAM_PAGES + (pa - MOCK_BIG_BASE) / MOCK_PAGE);
+	return -1;
+}
+
+static bool mock_backed(u64 pa)
+{
+	return mock_page(pa) >= 0 && mock_page(pa) < MOCK_RAM_PAGES;
 }
 
 static bool mock_range_ok(u64 pa, u64 size)
@@ -44,7 +51,10 @@ static bool mock_range_ok(u64 pa, u64 size)
 
 	if (!size || pa % MOCK_PAGE || size % MOCK_PAGE || pa + size < pa)
 		return false;
-	return pa >= base && pa + size <= base + sizeof(mock_ram);
+	if (pa >= base && pa + size <= base + sizeof(mock_ram))
+		return true;
+	return pa >= MOCK_BIG_BASE &&
+	       pa + size <= MOCK_BIG_BASE + MOCK_BIG_PAGES * MOCK_PAGE;
 }
 
 /* The injected failure due at this call of a counter, if any. */
@@ -104,7 +114,7 @@ int mem_xfer_to_host(u16 vmid, u64 pa, u64 size, enum mem_xfer type, bool saniti
 	for (u64 off = 0; off < size; off += MOCK_PAGE) {
 		struct mock_page *pg = &mock.page[mock_page(pa + off)];
 
-		if (pg->lent || sanitize)
+		if ((pg->lent || sanitize) && mock_backed(pa + off))
 			memset((void *)(uintptr_t)(pa + off), 0, MOCK_PAGE);
 		pg->owner = 0;
 		pg->lent = false;

@@ -11,6 +11,14 @@
 
 #define MOCK_PAGE		4096UL
 #define MOCK_RAM_PAGES		64
+/*
+ * A second, unbacked window of "host RAM" for tests of many ranges: its
+ * ownership is tracked like the arena's, but no byte of it is touched (the
+ * mock zeroes only arena pages). Tests that read parcel contents use the
+ * arena.
+ */
+#define MOCK_BIG_BASE		0x10000000000ULL
+#define MOCK_BIG_PAGES		(3U * 65536U)
 #define MOCK_VMS		16
 #define MOCK_MAPS		64
 #define MOCK_VCPU_CAPID(vmid, i) (0x1000ULL + (vmid) * 16ULL + (i))
@@ -38,7 +46,7 @@ struct mock_vm {
 };
 
 struct vm_mock {
-	struct mock_page page[MOCK_RAM_PAGES];
+	struct mock_page page[MOCK_RAM_PAGES + MOCK_BIG_PAGES];
 	struct mock_map map[MOCK_MAPS];
 	struct mock_vm vm[MOCK_VMS];
 	unsigned int nr_maps, nr_vms, pages_out;
@@ -61,6 +69,12 @@ void mock_reset(void);
 static inline u64 mock_pa(unsigned int i)
 {
 	return (u64)(uintptr_t)mock_ram + (u64)i * MOCK_PAGE;
+}
+
+/* PA of page @i of the unbacked window. */
+static inline u64 mock_big_pa(unsigned int i)
+{
+	return MOCK_BIG_BASE + (u64)i * MOCK_PAGE;
 }
 
 #endif

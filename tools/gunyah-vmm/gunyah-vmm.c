@@ -52,7 +52,7 @@ static void usage(FILE *out)
 		"usage: gunyah-vmm [--lend|--share] [--mem MiB] [--vcpus N] [--timeout S] [-v] IMAGE\n"
 		"  --share      share guest memory with the VM (default)\n"
 		"  --lend       lend guest memory: the host loses access while the VM runs\n"
-		"  --mem MiB    guest RAM size (default 1)\n"
+		"  --mem MiB    guest RAM size (default 64)\n"
 		"  --vcpus N    number of vCPUs (default 1, at most %d)\n"
 		"  --timeout S  stop the VM after S seconds (default: none)\n"
 		"  -v           log unhandled MMIO, unusual exits and the writes to the\n"
@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 		{ }
 	};
 	enum gh_mem_mode mode = GH_MEM_SHARE;
-	unsigned long mem_mib = 1, vcpus = 1, timeout = 0;
+	unsigned long mem_mib = 64, vcpus = 1, timeout = 0;
 	bool verbose = false;
 	enum gh_run_end end;
 	struct gh_vm vm;
