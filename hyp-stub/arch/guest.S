@@ -9,16 +9,6 @@
  */
 #include "asm.h"
 
-.macro	gfault kind
-	.balign	0x80
-	mov	x0, #\kind
-	mrs	x1, esr_el2
-	mrs	x2, elr_el2
-	mrs	x3, far_el2
-	mrs	x4, spsr_el2
-	b	el2_fault
-.endm
-
 .macro	gexit code
 	.balign	0x80
 	stp	x0, x1, [sp, #-16]!
@@ -29,14 +19,14 @@
 	.text
 	.balign	0x800
 ENTRY(guest_vectors)
-	gfault	0		/* current EL: a stub bug, as in el2_vectors */
-	gfault	1
-	gfault	2
-	gfault	3
-	gfault	4
-	gfault	5
-	gfault	6
-	gfault	7
+	el2_vfault	0		/* current EL: a stub bug, as in el2_vectors */
+	el2_vfault	1
+	el2_vfault	2
+	el2_vfault	3
+	el2_vfault	4
+	el2_vfault	5
+	el2_vfault	6
+	el2_vfault	7
 	gexit	0		/* lower EL, AArch64 */
 	gexit	1
 	gexit	2

@@ -8,37 +8,26 @@
 
 #define HOST_REGS_SIZE	(32 * 8)	/* struct host_regs */
 
-/* Unexpected vector @kind: report it (vector number in x0). */
-.macro	vfault kind
-	.balign	0x80
-	mov	x0, #\kind
-	mrs	x1, esr_el2
-	mrs	x2, elr_el2
-	mrs	x3, far_el2
-	mrs	x4, spsr_el2
-	b	el2_fault
-.endm
-
 	.text
 	.balign	0x800
 ENTRY(el2_vectors)
-	vfault	0		/* current EL, SP_EL0: sync, irq, fiq, serror */
-	vfault	1
-	vfault	2
-	vfault	3
-	vfault	4		/* current EL, SP_EL2 */
-	vfault	5
-	vfault	6
-	vfault	7
+	el2_vfault	0		/* current EL, SP_EL0: sync, irq, fiq, serror */
+	el2_vfault	1
+	el2_vfault	2
+	el2_vfault	3
+	el2_vfault	4		/* current EL, SP_EL2 */
+	el2_vfault	5
+	el2_vfault	6
+	el2_vfault	7
 	.balign	0x80		/* lower EL, AArch64: sync */
 	b	host_sync
-	vfault	9
-	vfault	10
-	vfault	11
-	vfault	12		/* lower EL, AArch32 */
-	vfault	13
-	vfault	14
-	vfault	15
+	el2_vfault	9
+	el2_vfault	10
+	el2_vfault	11
+	el2_vfault	12		/* lower EL, AArch32 */
+	el2_vfault	13
+	el2_vfault	14
+	el2_vfault	15
 END(el2_vectors)
 
 /* Save the host's x0-x30, handle the trap in C, restore, return. */
