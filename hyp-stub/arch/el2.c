@@ -15,10 +15,12 @@ static u64 host_hcr(void)
 	/*
 	 * IMO/FMO/AMO stay clear: the host takes its own physical interrupts
 	 * and SErrors. FB/BSU broadcast its TLB and barrier operations; PTW
-	 * faults stage-1 walks that hit device memory.
+	 * faults stage-1 walks that hit device memory. TWI: an idle host CPU
+	 * waits at EL2 instead (host_wfi()), where the stub can arm its own
+	 * timer for the deadlines of vCPUs sleeping in WFI; WFE stays free.
 	 */
 	u64 hcr = HCR_VM | HCR_SWIO | HCR_PTW | HCR_FB | HCR_BSU_IS |
-		  HCR_TSC | HCR_RW;
+		  HCR_TSC | HCR_RW | HCR_TWI;
 
 	/* APA, API, GPA, GPI; APA3, GPA3: pointer authentication present */
 	if (ID_FIELD(isar1, 4) || ID_FIELD(isar1, 8) ||

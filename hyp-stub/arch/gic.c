@@ -6,12 +6,21 @@
  */
 #include "arm64.h"
 #include "hyp.h"
+#include "spinlock.h"
 #include "rm.h"
 #include "vcpu.h"
 
+#define GICD_CTLR		0x0000
+#define GICD_CTLR_RWP		BIT(31)
 #define GICD_TYPER		0x0004
+#define GICD_IGROUPR(n)		(0x0080 + 4 * (n))
+#define GICD_ISENABLER(n)	(0x0100 + 4 * (n))
+#define GICD_ICENABLER(n)	(0x0180 + 4 * (n))
 #define GICD_ISPENDR(n)		(0x0200 + 4 * (n))
 #define GICD_ICPENDR(n)		(0x0280 + 4 * (n))
+#define GICD_IPRIORITYR		0x0400		/* one byte per INTID */
+#define GICD_IROUTER		0x6000		/* 8 bytes per INTID */
+#define KICK_PRIORITY		0xa0		/* Linux's default */
 #define GIC_SPI_BASE		32	/* INTID of SPI 0 */
 #define GIC_MAX_INTID		1019
 
@@ -19,16 +28,19 @@
 #define FIRST_FREE_SPI		128
 
 static volatile u32 *gicd;
+static spinlock_t gic_lock = SPINLOCK_INIT;	/* shared GICD words */
 static u32 nr_spis;
 static u32 spi_used[(GIC_MAX_INTID + 1) / 32 + 1];	/* by SPI number */
 static u32 rm_spi[2];
 
+#define GICR_CTLR		0x0000
+#define GICR_CTLR_RWP		BIT(3)
 #define GICR_TYPER		0x0008
 #define GICR_TYPER_VLPIS	BIT(1)
 #define GICR_TYPER_LAST		BIT(4)
 #define GICR_SGI_OFFSET		0x10000
 #define GICR_ISENABLER0		0x0100
-#define HYP_TIMER_PPI		26
+#define GICR_ICENABLER0		0x0180
 
 static u64 gicr_base, gicr_size;
 static volatile u8 *cpu_rd[NR_CPUS];	/* this CPU's redistributor */
@@ -53,18 +65,50 @@ static volatile u8 *find_rd(void)
 	return NULL;
 }
 
-bool gic_enable_hyp_timer_ppi(void)
+static volatile u8 *this_rd(void)
 {
 	unsigned int cpu = this_cpu();
 
 	if (!cpu_rd[cpu])
 		cpu_rd[cpu] = find_rd();
-	if (!cpu_rd[cpu])
-		return false;
-	/* The host's gic_cpu_config() disabled it; priority/group are its. */
-	*(volatile u32 *)(cpu_rd[cpu] + GICR_SGI_OFFSET + GICR_ISENABLER0) =
-		BIT(HYP_TIMER_PPI);
-	return true;
+	return cpu_rd[cpu];
+}
+
+bool gic_have_rd(void)
+{
+	return this_rd() != NULL;
+}
+
+u32 gic_ppi_enabled(void)
+{
+	volatile u8 *rd = this_rd();
+
+	return rd ? *(volatile u32 *)(rd + GICR_SGI_OFFSET + GICR_ISENABLER0) :
+		    0;
+}
+
+/*
+ * The host's gic_cpu_config() configured every PPI (group 1, priority) and
+ * disabled those it does not use; only the enables are changed here. A
+ * disable is complete (no more signalling) once RWP reads 0.
+ */
+void gic_ppi_set(u32 enable, u32 disable)
+{
+	volatile u8 *rd = this_rd();
+	unsigned int n = 1000000;
+
+	if (!rd)
+		return;
+	if (disable) {
+		*(volatile u32 *)(rd + GICR_SGI_OFFSET + GICR_ICENABLER0) =
+			disable;
+		while ((*(volatile u32 *)(rd + GICR_CTLR) & GICR_CTLR_RWP) &&
+		       --n)
+			;
+	}
+	if (enable)
+		*(volatile u32 *)(rd + GICR_SGI_OFFSET + GICR_ISENABLER0) =
+			enable;
 }
 
 const char *gic_init(const struct mem_range *dist, const struct mem_range *rd)
@@ -130,6 +174,92 @@ void plat_spi_free(u32 intid)
 
 void plat_spi_raise(u32 intid)
 {
+	dsb(ishst);
+	gicd[GICD_ISPENDR(intid / 32) / 4] = BIT(intid % 32);
+}
+
+/*
+ * vCPU kicks: one stub-private SPI per physical CPU, routed to it and
+ * enabled only while that CPU runs a guest (so the host never receives
+ * it). Making it pending forces the guest there to exit to EL2, where the
+ * stub consumes it and re-enters with the new interrupt state.
+ */
+static u32 kick_intid[NR_CPUS];		/* 0: none */
+static bool kick_setup[NR_CPUS];
+
+void gic_kick_init(unsigned int nr)
+{
+	for (unsigned int cpu = 0; cpu < nr && cpu < NR_CPUS; cpu++) {
+		int spi = gic_alloc_spi();
+
+		if (spi < 0)
+			return;		/* fall back to the host's tick */
+		kick_intid[cpu] = spi + GIC_SPI_BASE;
+	}
+}
+
+u32 gic_kick_intid(void)
+{
+	return kick_intid[this_cpu()];
+}
+
+static void gicd_wait_rwp(void)
+{
+	unsigned int n = 1000000;
+
+	while ((gicd[GICD_CTLR / 4] & GICD_CTLR_RWP) && --n)
+		;
+}
+
+/*
+ * Routing, group and priority are set here once (the host's GIC driver
+ * initialised every SPI at its boot, before any vcpu_run, and never touches
+ * SPIs it does not use again); only the enable is switched per vcpu_run.
+ */
+void gic_kick_enable(bool on)
+{
+	unsigned int cpu = this_cpu();
+	u32 intid = kick_intid[cpu];
+	u64 mpidr;
+
+	if (!intid)
+		return;
+	if (!on) {
+		gicd[GICD_ICENABLER(intid / 32) / 4] = BIT(intid % 32);
+		gicd_wait_rwp();
+		gicd[GICD_ICPENDR(intid / 32) / 4] = BIT(intid % 32);
+		return;
+	}
+	if (!kick_setup[cpu]) {
+		mpidr = read_sysreg(mpidr_el1);
+		*(volatile u64 *)((volatile u8 *)gicd + GICD_IROUTER +
+				  8 * intid) =
+			(mpidr & 0xffffff) | ((mpidr & 0xff00000000UL));
+		*((volatile u8 *)gicd + GICD_IPRIORITYR + intid) =
+			KICK_PRIORITY;
+		spin_lock(&gic_lock);
+		gicd[GICD_IGROUPR(intid / 32) / 4] |= BIT(intid % 32);
+		spin_unlock(&gic_lock);
+		kick_setup[cpu] = true;
+	}
+	gicd[GICD_ISENABLER(intid / 32) / 4] = BIT(intid % 32);
+}
+
+void gic_kick_clear(void)
+{
+	u32 intid = kick_intid[this_cpu()];
+
+	if (intid)
+		gicd[GICD_ICPENDR(intid / 32) / 4] = BIT(intid % 32);
+}
+
+void gic_kick_cpu(unsigned int cpu)
+{
+	u32 intid = cpu < NR_CPUS ? kick_intid[cpu] : 0;
+
+	if (!intid)
+		return;
+	/* The new interrupt state must be visible before the exit. */
 	dsb(ishst);
 	gicd[GICD_ISPENDR(intid / 32) / 4] = BIT(intid % 32);
 }

@@ -194,6 +194,7 @@ void __noreturn stub_main(u64 dtb)
 	nr_cpus = dt.nr_cpus;
 	for (i = 0; i < nr_cpus; i++)
 		cpus[i].mpidr = dt.mpidr[i];
+	gic_kick_init(nr_cpus);
 	cpus[boot].state = CPU_ON;
 	psci_init();
 	cpu_init_el2(boot);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Synchronous exceptions from the host: SMCCC calls (HVC #0 and trapped
- * SMC #0), stage-2 aborts and anything else. Every input ends in a result
- * or an exception injected into the host, like pKVM does: never a stub panic.
+ * SMC #0), stage-2 aborts, WFI (idle, see host_wfi()) and anything else.
+ * Every input ends in a result or an exception injected into the host,
+ * like pKVM does: never a stub panic.
  */
 #include "arm64.h"
 #include "gunyah.h"
@@ -116,12 +117,14 @@ static void inject_undef(u64 esr_el2)
  * page is mapped now, let the host retry; otherwise the access targets
  * memory the host does not own (the stub, a lent page, nothing): abort it.
  */
+static unsigned int nr_host_aborts;
+
 static void host_abort(u64 esr)
 {
 	u64 fsc = ESR_FSC(esr), ipa;
 	struct pgt_leaf leaf;
 
-	if ((fsc & 0x3c) == 0x04 || (fsc & 0x3c) == 0x08) {
+	if (esr_fsc_is_translation(fsc) || esr_fsc_is_access_flag(fsc)) {
 		ipa = (read_sysreg(hpfar_el2) & HPFAR_FIPA_MASK) << 8;
 		spin_lock(&hyp_lock);
 		leaf = pgt_lookup(&host_s2, ipa);
@@ -129,6 +132,11 @@ static void host_abort(u64 esr)
 		if (leaf.size && pgt_leaf_valid(&leaf))
 			return;
 	}
+	/* Named in the log, but a hostile host must not flood it. */
+	if (__atomic_fetch_add(&nr_host_aborts, 1, __ATOMIC_RELAXED) < 8)
+		pr("host stage-2 abort: ESR %#lx IPA %#lx FAR %#lx",
+		   esr, (read_sysreg(hpfar_el2) & HPFAR_FIPA_MASK) << 8,
+		   read_sysreg(far_el2));
 	inject_abort(esr);
 }
 
@@ -150,6 +158,13 @@ void handle_host_sync(struct host_regs *regs)
 	case ESR_EC_IABT_LOW:
 	case ESR_EC_DABT_LOW:
 		host_abort(esr);
+		break;
+	case ESR_EC_WFX:
+		/* WFI (TI 0) waits; WFIT may complete early, WFE never traps. */
+		if ((esr & 3) == 0)
+			host_wfi();
+		write_sysreg(read_sysreg(elr_el2) + ((esr & ESR_IL) ? 4 : 2),
+			     elr_el2);
 		break;
 	default:
 		inject_undef(esr);

@@ -6,6 +6,13 @@
  * its own stage-2 with physical interrupts routed to EL2 (IMO/FMO), WFI and
  * SMC trapped, and everything it must not touch trapped and emulated
  * (RAZ/WI) or refused (UNDEF). No guest action can crash the stub.
+ *
+ * Interrupts: the guest's ICC_* accesses go to the GIC's virtual CPU
+ * interface (IMO/FMO), fed through the list registers by the vGIC
+ * (core/vgic.c) around every entry; the physical interface stays the
+ * host's. Physical IRQs exit the guest: the stub's own (maintenance PPI 25,
+ * the guest's virtual timer PPI 27) are handled here and the guest resumed,
+ * anything else is the host's and vcpu_run returns READY.
  */
 #include <string.h>
 #include "arm64.h"
@@ -14,6 +21,7 @@
 #include "hypercall.h"
 #include "mem.h"
 #include "vcpu.h"
+#include "vgic.h"
 
 /* Newer registers by encoding */
 #define APIAKEYLO_EL1	s3_0_c2_c1_0
@@ -29,7 +37,6 @@
 
 #define HCR_FMO		BIT(3)
 #define HCR_IMO		BIT(4)
-#define HCR_TWI		BIT(13)
 #define HCR_TLOR	BIT(35)
 #define HCR_TERR	BIT(36)
 
@@ -43,14 +50,60 @@
 #define MDCR_TDOSA	BIT(10)
 #define MDCR_TDRA	BIT(11)
 
-#define ICH_HCR_TC	BIT(10)
-#define ICH_HCR_TALL0	BIT(11)
-#define ICH_HCR_TALL1	BIT(12)
-#define ICH_HCR_TDIR	BIT(14)
+#define ICH_HCR_EN	BIT(0)
+
+/* GIC virtual interface registers by encoding */
+#define ICH_AP0R0_EL2	s3_4_c12_c8_0
+#define ICH_AP0R1_EL2	s3_4_c12_c8_1
+#define ICH_AP0R2_EL2	s3_4_c12_c8_2
+#define ICH_AP0R3_EL2	s3_4_c12_c8_3
+#define ICH_AP1R0_EL2	s3_4_c12_c9_0
+#define ICH_AP1R1_EL2	s3_4_c12_c9_1
+#define ICH_AP1R2_EL2	s3_4_c12_c9_2
+#define ICH_AP1R3_EL2	s3_4_c12_c9_3
+#define ICH_LR0_EL2	s3_4_c12_c12_0
+#define ICH_LR1_EL2	s3_4_c12_c12_1
+#define ICH_LR2_EL2	s3_4_c12_c12_2
+#define ICH_LR3_EL2	s3_4_c12_c12_3
+#define ICH_LR4_EL2	s3_4_c12_c12_4
+#define ICH_LR5_EL2	s3_4_c12_c12_5
+#define ICH_LR6_EL2	s3_4_c12_c12_6
+#define ICH_LR7_EL2	s3_4_c12_c12_7
+#define ICH_LR8_EL2	s3_4_c12_c13_0
+#define ICH_LR9_EL2	s3_4_c12_c13_1
+#define ICH_LR10_EL2	s3_4_c12_c13_2
+#define ICH_LR11_EL2	s3_4_c12_c13_3
+#define ICH_LR12_EL2	s3_4_c12_c13_4
+#define ICH_LR13_EL2	s3_4_c12_c13_5
+#define ICH_LR14_EL2	s3_4_c12_c13_6
+#define ICH_LR15_EL2	s3_4_c12_c13_7
+
+#define GIC_SPURIOUS	1023
+
+/* MSR/MRS syndrome (EC 0x18): the register, without Rt and direction */
+#define SYS_ISS_MASK	0x3ffc1eUL
+#define SYS_ISS(op0, op1, crn, crm, op2)				\
+	(((u64)(op0) << 20) | ((u64)(op2) << 17) | ((u64)(op1) << 14) |	\
+	 ((u64)(crn) << 10) | ((u64)(crm) << 1))
+#define ISS_ICC_SGI1R	SYS_ISS(3, 0, 12, 11, 5)
+#define ISS_ICC_ASGI1R	SYS_ISS(3, 0, 12, 11, 6)
+#define ISS_ICC_SGI0R	SYS_ISS(3, 0, 12, 11, 7)
+#define ISS_ICC_SRE	SYS_ISS(3, 0, 12, 12, 5)
+#define ICC_SRE_EL1_VAL	0x7	/* SRE, DFB, DIB: what the guest reads */
+
+/* The guest's virtual timer asserts its interrupt: ENABLE, !IMASK, ISTATUS */
+#define CNTV_CTL_ENABLE	BIT(0)
+#define CNTV_CTL_IMASK	BIT(1)
+#define CNTV_CTL_ISTAT	BIT(2)
+
+/* Physical PPIs this file switches while a guest runs */
+#define STUB_PPIS	(BIT(GIC_PPI_MAINT) | BIT(GIC_PPI_HYP_TIMER) |	\
+			 BIT(GIC_PPI_VTIMER))
+/* Our IRQ exits in a row handled at EL2 before the host gets a turn */
+#define MAX_EL2_IRQS	64
 
 #define HPFAR_FIPA_MASK	0x00000ffffffffff0UL
 
-#define ESR_EC_WFX	0x01
 #define ESR_EC_SYS64	0x18
 #define ESR_EC_SVE	0x19
 #define ESR_EC_SME	0x1d
@@ -73,6 +126,9 @@ struct host_save {
 	u64 v[64] __attribute__((aligned(16)));
 	u64 hcr, vttbr, cptr, mdcr, cnthctl;
 	u64 elr_el2, spsr_el2;		/* where the host's HVC returns */
+	u64 icc_sre_el2;
+	u32 ppi_enabled;		/* the host's STUB_PPIS enables */
+	bool vtimer_masked;		/* physical PPI 27 masked (guest's) */
 };
 
 static struct host_save host_save[NR_CPUS];
@@ -143,6 +199,10 @@ void plat_vcpu_init_ctx(struct vcpu *v)
 	s[SR_VPIDR] = read_sysreg(midr_el1);
 	s[SR_VMPIDR] = BIT(31) | v->index;	/* Aff0 = vCPU index */
 	/* Everything else (CPACR: FP trapped at EL1, timer off) is zero. */
+	/* Virtual CPU interface: groups off, priority mask 0, none active */
+	v->ich_vmcr = 0;
+	memset(v->ich_ap0r, 0, sizeof(v->ich_ap0r));
+	memset(v->ich_ap1r, 0, sizeof(v->ich_ap1r));
 }
 
 static u64 guest_hcr(void)
@@ -168,12 +228,189 @@ static void host_timer_proxy(const struct host_save *h, bool on)
 {
 	u64 ctl = h->sys[SR_CNTV_CTL];
 
-	if (on && (ctl & 3) == 1 && gic_enable_hyp_timer_ppi()) {
+	if (on && (ctl & 3) == 1 && gic_have_rd()) {
 		write_sysreg(h->sys[SR_CNTV_CVAL], cnthp_cval_el2);
 		write_sysreg(1, cnthp_ctl_el2);
 	} else {
 		write_sysreg(0, cnthp_ctl_el2);
 	}
+}
+
+/* ---------------------------------------- GIC virtual CPU interface */
+
+/* Implemented list registers (ICH_VTR_EL2.ListRegs + 1), at most 16. */
+static unsigned int nr_lrs(void)
+{
+	return MIN((unsigned int)(read_sysreg(ICH_VTR_EL2) & 0x1f) + 1,
+		   VGIC_MAX_LRS);
+}
+
+/* ICH_AP<g>R<n>_EL2 registers: 1, 2 or 4 for 5, 6 or 7 preemption bits. */
+static unsigned int nr_aprs(void)
+{
+	unsigned int pre = ((read_sysreg(ICH_VTR_EL2) >> 26) & 7) + 1;
+
+	return pre <= 5 ? 1 : pre == 6 ? 2 : 4;
+}
+
+/* Unrolled from the highest implemented LR down (case nr: LR nr - 1). */
+#define LR_LOAD(n)							\
+	case n + 1:							\
+		write_sysreg(lr[n], ICH_LR##n##_EL2);			\
+		fallthrough
+#define LR_SAVE(n)							\
+	case n + 1:							\
+		lr[n] = read_sysreg(ICH_LR##n##_EL2);			\
+		write_sysreg(0, ICH_LR##n##_EL2);			\
+		fallthrough
+
+static void lrs_load(const u64 *lr, unsigned int nr)
+{
+	switch (nr) {
+	LR_LOAD(15); LR_LOAD(14); LR_LOAD(13); LR_LOAD(12);
+	LR_LOAD(11); LR_LOAD(10); LR_LOAD(9); LR_LOAD(8);
+	LR_LOAD(7); LR_LOAD(6); LR_LOAD(5); LR_LOAD(4);
+	LR_LOAD(3); LR_LOAD(2); LR_LOAD(1); LR_LOAD(0);
+	default:
+		break;
+	}
+}
+
+/* Read and clear: no guest interrupt state stays behind for the host. */
+static void lrs_save_clear(u64 *lr, unsigned int nr)
+{
+	switch (nr) {
+	LR_SAVE(15); LR_SAVE(14); LR_SAVE(13); LR_SAVE(12);
+	LR_SAVE(11); LR_SAVE(10); LR_SAVE(9); LR_SAVE(8);
+	LR_SAVE(7); LR_SAVE(6); LR_SAVE(5); LR_SAVE(4);
+	LR_SAVE(3); LR_SAVE(2); LR_SAVE(1); LR_SAVE(0);
+	default:
+		break;
+	}
+}
+
+static void aprs_load(const struct vcpu *v)
+{
+	switch (nr_aprs()) {
+	case 4:
+		write_sysreg(v->ich_ap0r[3], ICH_AP0R3_EL2);
+		write_sysreg(v->ich_ap1r[3], ICH_AP1R3_EL2);
+		write_sysreg(v->ich_ap0r[2], ICH_AP0R2_EL2);
+		write_sysreg(v->ich_ap1r[2], ICH_AP1R2_EL2);
+		fallthrough;
+	case 2:
+		write_sysreg(v->ich_ap0r[1], ICH_AP0R1_EL2);
+		write_sysreg(v->ich_ap1r[1], ICH_AP1R1_EL2);
+		fallthrough;
+	default:
+		write_sysreg(v->ich_ap0r[0], ICH_AP0R0_EL2);
+		write_sysreg(v->ich_ap1r[0], ICH_AP1R0_EL2);
+	}
+}
+
+static void aprs_save(struct vcpu *v)
+{
+	switch (nr_aprs()) {
+	case 4:
+		v->ich_ap0r[3] = read_sysreg(ICH_AP0R3_EL2);
+		v->ich_ap1r[3] = read_sysreg(ICH_AP1R3_EL2);
+		v->ich_ap0r[2] = read_sysreg(ICH_AP0R2_EL2);
+		v->ich_ap1r[2] = read_sysreg(ICH_AP1R2_EL2);
+		fallthrough;
+	case 2:
+		v->ich_ap0r[1] = read_sysreg(ICH_AP0R1_EL2);
+		v->ich_ap1r[1] = read_sysreg(ICH_AP1R1_EL2);
+		fallthrough;
+	default:
+		v->ich_ap0r[0] = read_sysreg(ICH_AP0R0_EL2);
+		v->ich_ap1r[0] = read_sysreg(ICH_AP1R0_EL2);
+	}
+}
+
+/*
+ * Once per vcpu_run. The host's enables of PPIs 25-27 are saved: 25 and 26
+ * must interrupt the guest (the host's GIC driver leaves them disabled),
+ * 27 is the guest's timer now. ICC_SRE_EL2.Enable = 0 traps the guest's
+ * ICC_SRE_EL1, the host's register, so it cannot clear SRE.
+ */
+static void gic_vcpu_load(const struct vcpu *v, struct host_save *h)
+{
+	h->ppi_enabled = gic_ppi_enabled() & STUB_PPIS;
+	gic_ppi_set(STUB_PPIS, 0);
+	h->vtimer_masked = false;
+	h->icc_sre_el2 = read_sysreg(ICC_SRE_EL2);
+	write_sysreg(h->icc_sre_el2 & ~ICC_SRE_ENABLE, ICC_SRE_EL2);
+	write_sysreg(v->ich_vmcr, ICH_VMCR_EL2);
+	aprs_load(v);
+	isb();
+}
+
+/*
+ * Before every return to the host, with the guest's timer already off
+ * (sysregs_save()): the host's PPI enables exactly as they were; nothing
+ * of ours is left pending (no LR, ICH_HCR_EL2 0, CNTHP off).
+ */
+static void gic_vcpu_put(struct vcpu *v, const struct host_save *h)
+{
+	aprs_save(v);
+	write_sysreg(h->icc_sre_el2, ICC_SRE_EL2);
+	isb();
+	gic_ppi_set(h->ppi_enabled, STUB_PPIS & ~h->ppi_enabled);
+}
+
+/*
+ * The guest's virtual timer, "mask" approach: its PPI 27 fires physically
+ * while the guest runs, and its level (ENABLE && !IMASK && ISTATUS) is
+ * sampled here at every exit and before every entry and fed to the vGIC as
+ * a level interrupt (a software LR, EOI maintenance on deactivation). While
+ * the level is high, the physical PPI 27 is masked at the redistributor so
+ * it cannot exit the guest again and again; a sample that finds the level
+ * low (the guest reprogrammed or masked its timer, typically seen at its
+ * EOI) unmasks it. Simpler than KVM's mapped (HW) LRs and never leaves
+ * an active physical interrupt behind for the host.
+ */
+static u64 vtimer_sync(struct vcpu *v, struct host_save *h)
+{
+	u64 ctl = read_sysreg(cntv_ctl_el0);
+	bool level = (ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK |
+			     CNTV_CTL_ISTAT)) ==
+		     (CNTV_CTL_ENABLE | CNTV_CTL_ISTAT);
+
+	vgic_set_ppi_level(v, VGIC_VTIMER_PPI, level);
+	if (level != h->vtimer_masked) {
+		if (level)
+			gic_ppi_set(0, BIT(GIC_PPI_VTIMER));
+		else
+			gic_ppi_set(BIT(GIC_PPI_VTIMER), 0);
+		h->vtimer_masked = level;
+	}
+	return ctl;
+}
+
+/*
+ * A physical IRQ that exited the guest and is handled at EL2 (then the
+ * guest resumes): never acknowledged, its source is removed instead. The
+ * maintenance and timer PPIs are levels that drop with the LR sync and
+ * vtimer_sync(); this CPU's kick SPI is cleared.
+ */
+static bool irq_is_stub(u32 intid)
+{
+	if (intid && intid == gic_kick_intid()) {
+		gic_kick_clear();
+		return true;
+	}
+	/* Without a redistributor PPI 27 cannot be masked: host's turn. */
+	if (!gic_have_rd())
+		return false;
+	return intid == GIC_PPI_MAINT || intid == GIC_PPI_VTIMER ||
+	       intid == GIC_SPURIOUS;
+}
+
+void plat_vcpu_kick_cpu(int cpu)
+{
+	/* This CPU is in the stub for that vCPU: it flushes before entry. */
+	if (cpu >= 0 && (unsigned int)cpu != this_cpu())
+		gic_kick_cpu(cpu);
 }
 
 static void el2_enter_guest(struct vcpu *v, struct host_save *h)
@@ -194,9 +431,6 @@ static void el2_enter_guest(struct vcpu *v, struct host_save *h)
 		     MDCR_TDRA, mdcr_el2);
 	/* Physical counter yes, the host's physical timer no. */
 	write_sysreg(CNTHCTL_EL1PCTEN, cnthctl_el2);
-	/* No vGIC yet: every GIC CPU interface access traps. */
-	write_sysreg(ICH_HCR_TC | ICH_HCR_TALL0 | ICH_HCR_TALL1 | ICH_HCR_TDIR,
-		     ICH_HCR_EL2);
 	write_sysreg((u64)(uintptr_t)guest_vectors, vbar_el2);
 	write_sysreg(v->ctx.pc, elr_el2);
 	write_sysreg(v->ctx.pstate, spsr_el2);
@@ -208,7 +442,6 @@ static void el2_leave_guest(struct vcpu *v, const struct host_save *h)
 	v->ctx.pc = read_sysreg(elr_el2);
 	v->ctx.pstate = read_sysreg(spsr_el2);
 	write_sysreg((u64)(uintptr_t)el2_vectors, vbar_el2);
-	write_sysreg(0, ICH_HCR_EL2);
 	write_sysreg(h->cnthctl, cnthctl_el2);
 	write_sysreg(h->mdcr, mdcr_el2);
 	write_sysreg(h->cptr, cptr_el2);
@@ -245,18 +478,48 @@ static bool is_icc(u64 esr)
 	return crn == 12 || (crn == 4 && crm == 6 && op2 == 0);
 }
 
-/* A trapped MSR/MRS: GIC registers UNDEF, everything else RAZ/WI. */
+/*
+ * A trapped MSR/MRS. Of the GIC CPU interface only what the virtual
+ * interface cannot do traps: the SGI registers (always, with IMO/FMO) and
+ * ICC_SRE_EL1 (ICC_SRE_EL2.Enable clear). Other GIC registers UNDEF,
+ * everything else is RAZ/WI.
+ */
 static void guest_sysreg(struct vcpu *v, u64 esr)
 {
 	unsigned int rt = (esr >> 5) & 0x1f;
+	bool read = esr & 1;
+	u64 val = rt == 31 ? 0 : v->ctx.x[rt];
 
-	if (is_icc(esr)) {
-		guest_inject_undef(v, esr);
+	switch (esr & SYS_ISS_MASK) {
+	case ISS_ICC_SGI1R:
+		if (read)
+			break;
+		spin_lock(&hyp_lock);
+		vgic_sgi(v, val);
+		spin_unlock(&hyp_lock);
+		v->ctx.pc += insn_len(esr);
+		return;
+	case ISS_ICC_SGI0R:
+	case ISS_ICC_ASGI1R:
+		/* Group 0 and Secure SGIs: the vGIC has group 1 only. */
+		if (read)
+			break;
+		v->ctx.pc += insn_len(esr);
+		return;
+	case ISS_ICC_SRE:
+		if (read && rt != 31)
+			v->ctx.x[rt] = ICC_SRE_EL1_VAL;
+		v->ctx.pc += insn_len(esr);
+		return;
+	default:
+		if (is_icc(esr))
+			break;
+		if (read && rt != 31)
+			v->ctx.x[rt] = 0;
+		v->ctx.pc += insn_len(esr);
 		return;
 	}
-	if ((esr & 1) && rt != 31)
-		v->ctx.x[rt] = 0;
-	v->ctx.pc += insn_len(esr);
+	guest_inject_undef(v, esr);
 }
 
 struct run_result {
@@ -288,6 +551,29 @@ static int guest_smccc(struct vcpu *v, u64 esr, struct run_result *r)
 	return -1;
 }
 
+/* The emulated GICD/GICR frames: handled here, no exit to the host. */
+static bool guest_vgic_mmio(struct vcpu *v, u64 esr, u64 ipa,
+			    const struct mmio_access *a)
+{
+	u64 val = 0;
+	bool done;
+
+	if (a->write && a->rt != 31) {
+		val = v->ctx.x[a->rt];
+		if (a->size < 8)
+			val &= (1UL << (a->size * 8)) - 1;
+	}
+	spin_lock(&hyp_lock);
+	done = vgic_mmio(v, ipa, a->write, a->size, &val);
+	spin_unlock(&hyp_lock);
+	if (!done)
+		return false;
+	if (!a->write && a->rt != 31)
+		v->ctx.x[a->rt] = vm_mmio_extend(val, a->size, a->sse, a->sf);
+	v->ctx.pc += insn_len(esr);
+	return true;
+}
+
 /* A data abort: MMIO if it has a syndrome and hits no parcel, else FAULT. */
 static int guest_dabt(struct vcpu *v, u64 esr, struct run_result *r)
 {
@@ -295,10 +581,12 @@ static int guest_dabt(struct vcpu *v, u64 esr, struct run_result *r)
 	u64 ipa = ((read_sysreg(hpfar_el2) & HPFAR_FIPA_MASK) << 8) |
 		  (read_sysreg(far_el2) & 0xfff);
 	struct mmio_access a;
-	bool xlat = (fsc & 0x3c) == 0x04;
+	bool xlat = esr_fsc_is_translation(fsc);
 
 	if ((!xlat && ipa >= VM_MMIO_WINDOW_END) || !vm_mmio_decode(esr, &a))
 		return VCPU_STATE_FAULT;
+	if (xlat && guest_vgic_mmio(v, esr, ipa, &a))
+		return -1;
 	r->data[0] = ipa;
 	r->data[1] = a.size;
 	if (a.write) {
@@ -319,23 +607,55 @@ static int guest_dabt(struct vcpu *v, u64 esr, struct run_result *r)
 	return VCPU_STATE_VMMIO_READ;
 }
 
+/*
+ * WFI: resume at once if an interrupt is deliverable (the timer's level
+ * was sampled at this exit), else sleep until vcpu_kick() or the timer's
+ * deadline. A timer already firing whose interrupt the guest disabled
+ * cannot wake it, like on hardware: no deadline then.
+ */
+static int guest_wfi(struct vcpu *v, struct host_save *h,
+		     struct run_result *r)
+{
+	u64 off = read_sysreg(cntvoff_el2), cval = read_sysreg(cntv_cval_el0);
+	u64 ctl, deadline = ~0UL;
+
+	spin_lock(&hyp_lock);
+	ctl = vtimer_sync(v, h);
+	if ((ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK | CNTV_CTL_ISTAT)) ==
+	    CNTV_CTL_ENABLE) {
+		deadline = cval + off;
+		if (deadline < off)	/* beyond the counter's range */
+			deadline = ~0UL;
+	}
+	if (vgic_has_pending(v)) {
+		spin_unlock(&hyp_lock);
+		return -1;
+	}
+	vcpu_sleep(v, deadline);
+	spin_unlock(&hyp_lock);
+	r->data[0] = 0;
+	r->data[1] = VCPU_SLEEP_WFI;
+	return VCPU_STATE_EXPECTS_WAKEUP;
+}
+
 /* -1: resume the guest; otherwise the state for the host. */
-static int handle_exit(struct vcpu *v, u64 kind, struct run_result *r)
+static int handle_exit(struct vcpu *v, struct host_save *h, u64 kind,
+		       u32 intid, struct run_result *r)
 {
 	u64 esr = read_sysreg(esr_el2);
 
-	if (kind == EXIT_IRQ || kind == EXIT_FIQ)
+	if (kind == EXIT_IRQ)
+		return irq_is_stub(intid) ? -1 : VCPU_STATE_READY;
+	if (kind == EXIT_FIQ)
 		return VCPU_STATE_READY;
 	if (kind != EXIT_SYNC)
 		return VCPU_STATE_FAULT;
 	switch (ESR_EC(esr)) {
 	case ESR_EC_WFX:
 		v->ctx.pc += insn_len(esr);
-		if (esr & 1)		/* WFE: not trapped, but harmless */
+		if (esr & 3)		/* WFE (not trapped), WFIT: no wait */
 			return -1;
-		r->data[0] = 0;
-		r->data[1] = VCPU_SLEEP_WFI;
-		return VCPU_STATE_EXPECTS_WAKEUP;
+		return guest_wfi(v, h, r);
 	case ESR_EC_SMC64:
 		v->ctx.pc += 4;
 		fallthrough;
@@ -356,6 +676,62 @@ static int handle_exit(struct vcpu *v, u64 kind, struct run_result *r)
 	}
 }
 
+/* Under hyp_lock: raise the wakeups of sleeping vCPUs whose time came. */
+static u64 wake_due_vcpus(void)
+{
+	u64 now;
+
+	isb();
+	now = read_sysreg(cntpct_el0);
+	if (__atomic_load_n(&vcpu_next_deadline, __ATOMIC_RELAXED) > now)
+		return __atomic_load_n(&vcpu_next_deadline, __ATOMIC_RELAXED);
+	return vcpu_wake_due(now);
+}
+
+/*
+ * The host's WFI (HCR_EL2.TWI): the stub gets no interrupt of its own
+ * while the host runs, so an idle CPU waits here, with the EL2 physical
+ * timer (PPI 26) armed at the earliest deadline of a vCPU sleeping in WFI.
+ * Interrupts stay masked at EL2; any pending physical one (the host's or
+ * PPI 26) ends the WFI, and the host then takes its own. CNTHP is used
+ * only here and inside vcpu_run (host_timer_proxy()), never both at once.
+ */
+void host_wfi(void)
+{
+	u32 enabled = 0;
+	u64 next;
+
+	if (__atomic_load_n(&vcpu_next_deadline, __ATOMIC_RELAXED) == ~0UL) {
+		dsb(sy);
+		asm volatile("wfi" : : : "memory");
+		return;
+	}
+	spin_lock(&hyp_lock);
+	next = wake_due_vcpus();
+	spin_unlock(&hyp_lock);
+	if (next != ~0UL && !gic_have_rd())
+		return;		/* no timer: the host polls by its WFIs */
+	if (next != ~0UL) {
+		enabled = gic_ppi_enabled() & BIT(GIC_PPI_HYP_TIMER);
+		gic_ppi_set(BIT(GIC_PPI_HYP_TIMER), 0);
+		write_sysreg(next, cnthp_cval_el2);
+		write_sysreg(1, cnthp_ctl_el2);
+		isb();
+	}
+	dsb(sy);
+	asm volatile("wfi" : : : "memory");
+	if (next == ~0UL)
+		return;
+	/* PPI 26's level drops before the host runs again. */
+	write_sysreg(0, cnthp_ctl_el2);
+	isb();
+	if (!enabled)
+		gic_ppi_set(0, BIT(GIC_PPI_HYP_TIMER));
+	spin_lock(&hyp_lock);
+	wake_due_vcpus();
+	spin_unlock(&hyp_lock);
+}
+
 static void powered_off(const struct vcpu *v, struct run_result *r)
 {
 	r->state = VCPU_STATE_POWERED_OFF;
@@ -367,7 +743,9 @@ void plat_vcpu_run(u64 *regs)
 {
 	unsigned int cpu = this_cpu();
 	struct host_save *h = &host_save[cpu];
+	unsigned int nr_lr = nr_lrs(), el2_irqs = 0;
 	struct run_result r = { 0 };
+	u64 lr[VGIC_MAX_LRS];
 	struct vcpu *v;
 	int err, state;
 
@@ -400,6 +778,7 @@ void plat_vcpu_run(u64 *regs)
 	}
 	v->running_on = cpu;
 	v->vm->nr_running++;
+	v->sleeping = false;
 	spin_unlock(&hyp_lock);
 
 	h->elr_el2 = read_sysreg(elr_el2);
@@ -408,21 +787,48 @@ void plat_vcpu_run(u64 *regs)
 	fpsimd_save(h->v, &h->fpsr);
 	sysregs_load(v->ctx.sys);
 	fpsimd_load(v->ctx.v, &v->ctx.fpsr);
+	gic_vcpu_load(v, h);
+	gic_kick_enable(true);
 	host_timer_proxy(h, true);
 
 	for (;;) {
-		u64 kind;
+		u32 intid = GIC_SPURIOUS;
+		u64 kind, ich_hcr;
 
+		spin_lock(&hyp_lock);
 		/* Stopped (or CPU_OFF'd, reset) by someone else meanwhile? */
-		if (!__atomic_load_n(&v->on, __ATOMIC_ACQUIRE)) {
+		if (!v->on) {
+			spin_unlock(&hyp_lock);
 			powered_off(v, &r);
 			break;
 		}
+		/* The timer's deadline may have passed while it slept. */
+		vtimer_sync(v, h);
+		ich_hcr = vgic_flush_lrs(v, lr, nr_lr);
+		spin_unlock(&hyp_lock);
+		lrs_load(lr, nr_lr);
+		write_sysreg(ich_hcr | ICH_HCR_EN, ICH_HCR_EL2);
 		el2_enter_guest(v, h);
 		kind = __guest_enter(&v->ctx);
+		/* Peek only: a host interrupt is never acknowledged here. */
+		if (kind == EXIT_IRQ)
+			intid = read_sysreg(ICC_HPPIR1_EL1) & 0xffffff;
+		lrs_save_clear(lr, nr_lr);
+		v->ich_vmcr = read_sysreg(ICH_VMCR_EL2);
+		write_sysreg(0, ICH_HCR_EL2);
 		el2_leave_guest(v, h);
+		spin_lock(&hyp_lock);
+		vgic_sync_lrs(v, lr, nr_lr);
+		vtimer_sync(v, h);
+		spin_unlock(&hyp_lock);
 		r = (struct run_result){ 0 };
-		state = handle_exit(v, kind, &r);
+		state = handle_exit(v, h, kind, intid, &r);
+		if (state < 0 && kind != EXIT_IRQ)
+			el2_irqs = 0;
+		/* Ours (maintenance, timer, kick) resume the guest; bounded. */
+		if (state < 0 && kind == EXIT_IRQ &&
+		    ++el2_irqs >= MAX_EL2_IRQS)
+			state = VCPU_STATE_READY;
 		if (state < 0)
 			continue;
 		r.state = state;
@@ -443,6 +849,8 @@ void plat_vcpu_run(u64 *regs)
 	host_timer_proxy(h, false);
 	fpsimd_save(v->ctx.v, &v->ctx.fpsr);
 	sysregs_save(v->ctx.sys);
+	gic_vcpu_put(v, h);
+	gic_kick_enable(false);
 	sysregs_load(h->sys);
 	fpsimd_load(h->v, &h->fpsr);
 	write_sysreg(h->elr_el2, elr_el2);
@@ -452,7 +860,11 @@ void plat_vcpu_run(u64 *regs)
 	if (r.state == VCPU_STATE_POWERED_OFF)
 		r.data[0] = v->vm->state == VM_STATE_EXITED ?
 			    VCPU_POWERED_OFF_VM_EXITED : 0;
+	/* A WFI overtaken by a stop: no wakeup at its deadline. */
+	if (r.state != VCPU_STATE_EXPECTS_WAKEUP)
+		v->sleeping = false;
 	vm_vcpu_put(v);
+	wake_due_vcpus();
 	spin_unlock(&hyp_lock);
 out:
 	regs[0] = GH_ERROR_OK;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Gunyah hypercalls from the host: identification and the two RM message
- * queues. Every argument is checked here before anything reaches the RM.
+ * Gunyah hypercalls from the host: identification, the two RM message
+ * queues and the doorbells into guests. Every argument is checked here
+ * before anything reaches the RM or a doorbell.
  */
 #include <string.h>
+#include "doorbell.h"
 #include "gunyah.h"
 #include "hypercall.h"
 #include "vcpu.h"
@@ -14,11 +16,23 @@ enum cap_type {
 	CAP_TYPE_NONE,
 	CAP_TYPE_MSGQ,
 	CAP_TYPE_VCPU,
+	CAP_TYPE_DOORBELL,
 };
 
 #define CAP_RIGHT_MSGQ_SEND	BIT(0)
 #define CAP_RIGHT_MSGQ_RECV	BIT(1)
 #define CAP_RIGHT_VCPU_RUN	BIT(0)
+#define CAP_RIGHT_BELL_SEND	BIT(0)
+#define CAP_RIGHT_BELL_RECV	BIT(1)
+#define CAP_RIGHT_BELL_MASK	BIT(2)
+#define CAP_RIGHT_BELL_RESET	BIT(3)
+/*
+ * The host is the source of every doorbell: it may send, and mask and reset
+ * (Linux's level irqfd sets the masks on its BELL_TX capability), but never
+ * receive.
+ */
+#define CAP_RIGHTS_BELL_HOST	(CAP_RIGHT_BELL_SEND | CAP_RIGHT_BELL_MASK | \
+				 CAP_RIGHT_BELL_RESET)
 
 struct cap {
 	enum cap_type type;
@@ -26,8 +40,12 @@ struct cap {
 	void *obj;
 };
 
-/* Fixed RM queues, then one slot per possible vCPU (guarded by hyp_lock). */
-#define HOST_CSPACE_SIZE	(2 + VM_MAX_VMS * VM_MAX_VCPUS)
+/*
+ * Fixed RM queues, then one slot per possible vCPU and doorbell (guarded by
+ * hyp_lock), so that creating one never fails for lack of a slot.
+ */
+#define HOST_CSPACE_SIZE \
+	(2 + VM_MAX_VMS * (VM_MAX_VCPUS + VM_MAX_DOORBELLS))
 
 static struct cap host_cspace[HOST_CSPACE_SIZE] = {
 	[HOST_CAP_RM_TX] = { CAP_TYPE_MSGQ, CAP_RIGHT_MSGQ_SEND, NULL },
@@ -49,17 +67,28 @@ static int cap_check(u64 capid, enum cap_type type, u32 rights)
 	return GH_ERROR_OK;
 }
 
-int host_cap_alloc_vcpu(struct vcpu *v, u64 *capid)
+static int host_cap_alloc(enum cap_type type, u32 rights, void *obj,
+			  u64 *capid)
 {
 	for (u64 i = HOST_CAP_RM_RX + 1; i < ARRAY_SIZE(host_cspace); i++) {
 		if (host_cspace[i].type != CAP_TYPE_NONE)
 			continue;
-		host_cspace[i] = (struct cap){ CAP_TYPE_VCPU,
-					       CAP_RIGHT_VCPU_RUN, v };
+		host_cspace[i] = (struct cap){ type, rights, obj };
 		*capid = i;
 		return GH_ERROR_OK;
 	}
 	return GH_ERROR_CSPACE_FULL;
+}
+
+int host_cap_alloc_vcpu(struct vcpu *v, u64 *capid)
+{
+	return host_cap_alloc(CAP_TYPE_VCPU, CAP_RIGHT_VCPU_RUN, v, capid);
+}
+
+int host_cap_alloc_doorbell(struct doorbell *db, u64 *capid)
+{
+	return host_cap_alloc(CAP_TYPE_DOORBELL, CAP_RIGHTS_BELL_HOST, db,
+			      capid);
 }
 
 void host_cap_free(u64 capid)
@@ -71,6 +100,13 @@ void host_cap_free(u64 capid)
 struct vcpu *host_cap_vcpu(u64 capid, int *err)
 {
 	*err = cap_check(capid, CAP_TYPE_VCPU, CAP_RIGHT_VCPU_RUN);
+	return *err ? NULL : host_cspace[capid].obj;
+}
+
+/* Doorbell capabilities come and go with VMs: hyp_lock must be held. */
+static struct doorbell *host_cap_doorbell(u64 capid, u32 rights, int *err)
+{
+	*err = cap_check(capid, CAP_TYPE_DOORBELL, rights);
 	return *err ? NULL : host_cspace[capid].obj;
 }
 
@@ -101,8 +137,8 @@ static void hyp_identify(u64 *regs)
 	regs[0] = GH_API_VERSION | GH_API_INFO_64BIT |
 		  (GH_API_VARIANT_QC << GH_API_INFO_VARIANT_SHIFT);
 	/* Only what is implemented. */
-	regs[1] = GH_API_FLAG0_MSGQUEUE | GH_API_FLAG0_VCPU |
-		  GH_API_FLAG0_VCPU_RUN;
+	regs[1] = GH_API_FLAG0_DOORBELL | GH_API_FLAG0_MSGQUEUE |
+		  GH_API_FLAG0_VCPU | GH_API_FLAG0_VCPU_RUN;
 	regs[2] = 0;
 	regs[3] = 0;
 }
@@ -192,6 +228,75 @@ static void msgq_flush(u64 *regs)
 	regs[0] = ret;
 }
 
+/* x1 capid, x2 new_flags, x3 0 -> x0 error, x1 old_flags */
+static void bell_send(u64 *regs)
+{
+	struct doorbell *db;
+	u64 old_flags = 0;
+	int ret = GH_ERROR_ARG_INVAL;
+
+	if (!regs[3]) {
+		spin_lock(&hyp_lock);
+		db = host_cap_doorbell(regs[1], CAP_RIGHT_BELL_SEND, &ret);
+		if (db)
+			ret = doorbell_send(db, regs[2], &old_flags);
+		spin_unlock(&hyp_lock);
+	}
+	regs[0] = ret;
+	regs[1] = old_flags;
+}
+
+/*
+ * x1 capid, x2 clear_flags, x3 0 -> x0 error, x1 old_flags. Receiving is the
+ * guest's side of a doorbell: no capability of the host's has the right, so
+ * this only ever reports the cspace's error.
+ */
+static void bell_receive(u64 *regs)
+{
+	int ret = GH_ERROR_ARG_INVAL;
+
+	if (!regs[3]) {
+		spin_lock(&hyp_lock);
+		if (host_cap_doorbell(regs[1], CAP_RIGHT_BELL_RECV, &ret))
+			ret = GH_ERROR_UNIMPLEMENTED;	/* never granted */
+		spin_unlock(&hyp_lock);
+	}
+	regs[0] = ret;
+	regs[1] = 0;
+}
+
+/* x1 capid, x2 0 -> x0 error */
+static void bell_reset(u64 *regs)
+{
+	struct doorbell *db;
+	int ret = GH_ERROR_ARG_INVAL;
+
+	if (!regs[2]) {
+		spin_lock(&hyp_lock);
+		db = host_cap_doorbell(regs[1], CAP_RIGHT_BELL_RESET, &ret);
+		if (db)
+			doorbell_reset(db);
+		spin_unlock(&hyp_lock);
+	}
+	regs[0] = ret;
+}
+
+/* x1 capid, x2 enable_mask, x3 ack_mask, x4 0 -> x0 error */
+static void bell_mask(u64 *regs)
+{
+	struct doorbell *db;
+	int ret = GH_ERROR_ARG_INVAL;
+
+	if (!regs[4]) {
+		spin_lock(&hyp_lock);
+		db = host_cap_doorbell(regs[1], CAP_RIGHT_BELL_MASK, &ret);
+		if (db)
+			doorbell_mask(db, regs[2], regs[3]);
+		spin_unlock(&hyp_lock);
+	}
+	regs[0] = ret;
+}
+
 void gh_vendor_hyp_call(u64 *regs)
 {
 	u32 fid = (u32)regs[0];
@@ -210,6 +315,18 @@ void gh_vendor_hyp_call(u64 *regs)
 	switch (GH_HCALL_NR(fid)) {
 	case GH_HCALL_HYP_IDENTIFY:
 		hyp_identify(regs);
+		break;
+	case GH_HCALL_DOORBELL_SEND:
+		bell_send(regs);
+		break;
+	case GH_HCALL_DOORBELL_RECEIVE:
+		bell_receive(regs);
+		break;
+	case GH_HCALL_DOORBELL_RESET:
+		bell_reset(regs);
+		break;
+	case GH_HCALL_DOORBELL_MASK:
+		bell_mask(regs);
 		break;
 	case GH_HCALL_MSGQ_SEND:
 		msgq_send(regs);

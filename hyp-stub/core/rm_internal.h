@@ -185,6 +185,11 @@ struct rm_vm {
 	unsigned int nr_vcpus;
 	u64 vcpu_capid[VM_MAX_VCPUS];
 	u32 vcpu_virq[VM_MAX_VCPUS];
+	unsigned int nr_bells;	/* doorbells from the DT's vdevices */
+	struct rm_bell {
+		u32 label;
+		u64 capid;	/* the host's (source) capability */
+	} bell[VM_MAX_DOORBELLS];
 };
 
 void rm_vm_init(void);

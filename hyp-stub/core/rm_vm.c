@@ -273,21 +273,25 @@ u32 rm_vm_set_boot_context(struct rm_msg *msg)
 }
 
 /*
- * vmid req -> {u32 n; entry[n]}: one 44-byte vCPU entry per vCPU created by
- * VM_INIT (none before), label = vCPU index, capid for vcpu_run, virq = the
- * vCPU's wakeup interrupt to the host.
+ * vmid req -> {u32 n; entry[n]}: the resources VM_INIT created (none
+ * before). One 44-byte vCPU entry per vCPU: label = vCPU index, capid for
+ * vcpu_run, virq = the vCPU's wakeup interrupt to the host. Then one BELL_TX
+ * entry per doorbell: label from the DT, capid for doorbell_send/mask/reset;
+ * the host has no interrupt to take from it (virq 0). Entry handles are
+ * the capids' low words: unique among live resources and never 0 (capids
+ * 0 and 1 are the RM's queues).
  */
 u32 rm_vm_get_hyp_resources(struct rm_msg *msg)
 {
 	struct rm_vm *vm = rm_vm_of(msg);
 	u8 *rep = msg->rep;
 
-	static_assert(4 + VM_MAX_VCPUS * RM_HYP_RES_ENTRY_SIZE <= RM_REPLY_MAX,
-		      "every vCPU entry fits in one reply");
+	static_assert(4 + (VM_MAX_VCPUS + VM_MAX_DOORBELLS) * RM_HYP_RES_ENTRY_SIZE <=
+		      RM_REPLY_MAX, "every entry fits in one reply");
 
 	if (!vm)
 		return RM_ERROR_VMID_INVALID;
-	rm_put_le32(rep, vm->nr_vcpus);
+	rm_put_le32(rep, vm->nr_vcpus + vm->nr_bells);
 	rep += 4;
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++, rep += RM_HYP_RES_ENTRY_SIZE) {
 		memset(rep, 0, RM_HYP_RES_ENTRY_SIZE);
@@ -297,7 +301,15 @@ u32 rm_vm_get_hyp_resources(struct rm_msg *msg)
 		rm_put_le64(rep + 12, vm->vcpu_capid[i]);
 		rm_put_le32(rep + 24, vm->vcpu_virq[i]);
 	}
-	msg->rep_len = 4 + vm->nr_vcpus * RM_HYP_RES_ENTRY_SIZE;
+	for (unsigned int i = 0; i < vm->nr_bells; i++, rep += RM_HYP_RES_ENTRY_SIZE) {
+		memset(rep, 0, RM_HYP_RES_ENTRY_SIZE);
+		rep[0] = RM_HYP_RES_BELL_TX;		/* the host rings it */
+		rm_put_le16(rep + 2, vm->vmid);		/* partner_vmid */
+		rm_put_le32(rep + 4, (u32)vm->bell[i].capid);	/* handle */
+		rm_put_le32(rep + 8, vm->bell[i].label);
+		rm_put_le64(rep + 12, vm->bell[i].capid);
+	}
+	msg->rep_len = 4 + (vm->nr_vcpus + vm->nr_bells) * RM_HYP_RES_ENTRY_SIZE;
 	return RM_ERROR_OK;
 }
 

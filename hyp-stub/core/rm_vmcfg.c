@@ -14,9 +14,17 @@
  *	    vcpus { affinity = "proxy";		absent: proxy; anything else is
  *						refused: only the host schedules
  *		    config = "/cpus"; }		where the cpu nodes are ("/cpus")
+ *	    interrupts { config = <&gic>; }	the guest's GICv3 (see
+ *						rm_parse_gic()); absent: the
+ *						vGIC's default addresses
  *	    vdevices { <any> { vdevice-type = "shm";
  *			memory { label = <L>; base = <IPA>; }; }; }
- *						the parcel labelled L at IPA;
+ *						the parcel labelled L at IPA
+ *	    vdevices { <any> { vdevice-type = "doorbell"; label = <L>;
+ *			peer-default; interrupts = <0 SPI flags>; }; }
+ *						a doorbell the host rings into
+ *						the guest's SPI (BELL_TX
+ *						resource with label L);
  *						other vdevice types are ignored
  *	/cpus/<node> with device_type = "cpu"	one vCPU each, 1..VM_MAX_VCPUS
  *	/reserved-memory/<node> { reg = <IPA size>; [label = <L>;] }
@@ -35,6 +43,15 @@
 
 #define RM_FDT_MAX_DEPTH	32
 
+/* GICv3: the distributor's frame, and RD_base + SGI_base per redistributor. */
+#define RM_GICD_SIZE		0x10000ULL
+#define RM_GICR_STRIDE		0x20000ULL
+
+/* DT interrupt specifier of the GIC binding: <type number flags> */
+#define RM_GIC_SPI		0
+#define RM_IRQ_EDGE_RISING	1
+#define RM_IRQ_LEVEL_HIGH	4
+
 static u8 rm_dtb[RM_DTB_MAX] __attribute__((aligned(8)));
 
 struct rm_placement {
@@ -46,6 +63,13 @@ struct rm_vmcfg {
 	unsigned int nr_vcpus;
 	unsigned int nr_placed;		/* [0] is the image parcel */
 	struct rm_placement placed[RM_MAX_PARCELS];
+	unsigned int nr_bells;
+	struct {
+		u32 label;
+		u32 intid;
+	} bell[VM_MAX_DOORBELLS];
+	bool gic;			/* interrupts/config names the GIC */
+	u64 gicd_base, gicr_base;
 };
 
 static struct rm_vmcfg rm_cfg;
@@ -257,6 +281,104 @@ static u32 rm_parse_shm(const void *fdt, int cfg, u16 vmid)
 	return RM_ERROR_OK;
 }
 
+/*
+ * vdevices { * { vdevice-type = "doorbell"; label = <L>; peer-default;
+ * interrupts = <0 SPI flags>; }; }: the host is the only peer the stub
+ * knows; the interrupt is a GIC SPI of the guest, edge rising or level high
+ * (how the guest configures it; the doorbell only drives its level), each
+ * SPI and each label used once. generate, source-can-clear and the like
+ * describe the guest's view and are not needed here.
+ */
+static u32 rm_parse_bells(const void *fdt, int cfg)
+{
+	int vdevs = fdt_subnode_offset(fdt, cfg, "vdevices"), node;
+
+	if (vdevs < 0)
+		return RM_ERROR_OK;
+	fdt_for_each_subnode(node, fdt, vdevs) {
+		const char *type = rm_fdt_string(fdt, node, "vdevice-type");
+		const fdt32_t *irq;
+		u32 label, spi, flags, intid;
+		int len;
+
+		if (!type || strcmp(type, "doorbell"))
+			continue;
+		irq = fdt_getprop(fdt, node, "interrupts", &len);
+		if (!rm_fdt_label(fdt, node, &label) || !irq || len != 12 ||
+		    !fdt_getprop(fdt, node, "peer-default", NULL) ||
+		    rm_cfg.nr_bells == VM_MAX_DOORBELLS)
+			return RM_ERROR_ARGUMENT_INVALID;
+		spi = fdt32_ld(irq + 1);
+		flags = fdt32_ld(irq + 2);
+		if (fdt32_ld(irq) != RM_GIC_SPI ||
+		    spi >= VM_DOORBELL_INTID_END - VM_DOORBELL_INTID_MIN ||
+		    (flags != RM_IRQ_EDGE_RISING && flags != RM_IRQ_LEVEL_HIGH))
+			return RM_ERROR_ARGUMENT_INVALID;
+		intid = spi + VM_DOORBELL_INTID_MIN;
+		for (unsigned int i = 0; i < rm_cfg.nr_bells; i++) {
+			/* The host finds its doorbell by label. */
+			if (rm_cfg.bell[i].label == label || rm_cfg.bell[i].intid == intid)
+				return RM_ERROR_ARGUMENT_INVALID;
+		}
+		rm_cfg.bell[rm_cfg.nr_bells].label = label;
+		rm_cfg.bell[rm_cfg.nr_bells].intid = intid;
+		rm_cfg.nr_bells++;
+	}
+	return RM_ERROR_OK;
+}
+
+/* A reg entry of @ac address and @sc size cells (1 or 2 each). */
+static const fdt32_t *rm_fdt_reg(const fdt32_t *reg, int ac, int sc, u64 *base, u64 *size)
+{
+	*base = ac == 2 ? (u64)fdt32_ld(reg) << 32 | fdt32_ld(reg + 1) : fdt32_ld(reg);
+	reg += ac;
+	*size = sc == 2 ? (u64)fdt32_ld(reg) << 32 | fdt32_ld(reg + 1) : fdt32_ld(reg);
+	return reg + sc;
+}
+
+/*
+ * interrupts { config = <&gic>; }: the guest's GICv3 node, compatible
+ * "arm,gic-v3", reg = <GICD base size>, <GICR base size> (further entries,
+ * GICC/GICH/GICV, are the guest's business) in its parent's cells. The
+ * frames must be as large as what the vGIC emulates there: one GICD, one
+ * redistributor per vCPU. Where they may be is the vGIC's call
+ * (vm_vgic_config()). No config: the vGIC's defaults.
+ */
+static u32 rm_parse_gic(const void *fdt, int cfg)
+{
+	int irqs = fdt_subnode_offset(fdt, cfg, "interrupts"), gic, parent, ac, sc, len;
+	const fdt32_t *ph, *reg;
+	u64 gicd_size, gicr_size;
+
+	if (irqs < 0)
+		return RM_ERROR_OK;
+	ph = fdt_getprop(fdt, irqs, "config", &len);
+	if (!ph)
+		return RM_ERROR_OK;
+	if (len != 4)
+		return RM_ERROR_ARGUMENT_INVALID;
+	gic = fdt_node_offset_by_phandle(fdt, fdt32_ld(ph));
+	if (gic < 0 || fdt_node_check_compatible(fdt, gic, "arm,gic-v3"))
+		return RM_ERROR_ARGUMENT_INVALID;
+	parent = fdt_parent_offset(fdt, gic);
+	if (parent < 0)
+		return RM_ERROR_ARGUMENT_INVALID;
+	ac = rm_fdt_cells(fdt, parent, "#address-cells", 2);
+	sc = rm_fdt_cells(fdt, parent, "#size-cells", 1);
+	if ((ac != 1 && ac != 2) || (sc != 1 && sc != 2))
+		return RM_ERROR_ARGUMENT_INVALID;
+	reg = fdt_getprop(fdt, gic, "reg", &len);
+	if (!reg || len < 2 * (ac + sc) * 4 || len % ((ac + sc) * 4))
+		return RM_ERROR_ARGUMENT_INVALID;
+	reg = rm_fdt_reg(reg, ac, sc, &rm_cfg.gicd_base, &gicd_size);
+	rm_fdt_reg(reg, ac, sc, &rm_cfg.gicr_base, &gicr_size);
+	/* rm_cfg.nr_vcpus <= VM_MAX_VCPUS: no overflow. */
+	if (gicd_size < RM_GICD_SIZE || gicr_size < rm_cfg.nr_vcpus * RM_GICR_STRIDE)
+		return RM_ERROR_ARGUMENT_INVALID;
+	rm_cfg.gic = true;
+	return RM_ERROR_OK;
+}
+
 /* /reserved-memory children outside the image parcel: see the top comment. */
 static u32 rm_parse_reserved(const void *fdt, u16 vmid)
 {
@@ -324,7 +446,11 @@ static u32 rm_parse_dt(struct rm_vm *vm, struct rm_parcel *image)
 
 	err = rm_parse_vcpus(fdt, cfg);
 	if (!err)
+		err = rm_parse_gic(fdt, cfg);
+	if (!err)
 		err = rm_parse_shm(fdt, cfg, vm->vmid);
+	if (!err)
+		err = rm_parse_bells(fdt, cfg);
 	if (!err)
 		err = rm_parse_reserved(fdt, vm->vmid);
 	return err;
@@ -338,6 +464,7 @@ static void rm_vm_unbuild(struct rm_vm *vm)
 		vm_destroy(vm->vmid);
 	vm->created = false;
 	vm->nr_vcpus = 0;
+	vm->nr_bells = 0;
 }
 
 static u32 rm_vm_build(struct rm_vm *vm)
@@ -374,6 +501,25 @@ static u32 rm_vm_build(struct rm_vm *vm)
 			goto undo;
 		}
 		vm->nr_vcpus = i + 1;
+	}
+	/* After the vCPUs: the vGIC checks the redistributors of all of them. */
+	if (rm_cfg.gic) {
+		ret = vm_vgic_config(vm->vmid, rm_cfg.gicd_base, rm_cfg.gicr_base);
+		if (ret) {
+			err = rm_error_from_gh(ret);
+			goto undo;
+		}
+	}
+	for (unsigned int i = 0; i < rm_cfg.nr_bells; i++) {
+		struct rm_bell *b = &vm->bell[i];
+
+		ret = vm_doorbell_create(vm->vmid, rm_cfg.bell[i].intid, &b->capid);
+		if (ret) {
+			err = rm_error_from_gh(ret);
+			goto undo;
+		}
+		b->label = rm_cfg.bell[i].label;
+		vm->nr_bells = i + 1;
 	}
 	vm->ipa_base = rm_cfg.placed[0].ipa;
 	return RM_ERROR_OK;

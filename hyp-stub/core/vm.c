@@ -6,10 +6,12 @@
  * Everything runs under hyp_lock.
  */
 #include <string.h>
+#include "doorbell.h"
 #include "gunyah.h"
 #include "mem.h"
 #include "psci.h"
 #include "vcpu.h"
+#include "vgic.h"
 
 struct vm vms[VM_MAX_VMS];
 static struct vcpu vcpu_pool[VM_MAX_VMS][VM_MAX_VCPUS];
@@ -60,6 +62,7 @@ int vm_create(u16 vmid)
 		return GH_ERROR_NOMEM;
 	vm->s2.vmid = vm->hw_vmid;
 	vm->state = VM_STATE_STOPPED;
+	vgic_vm_init(vm);
 	vm->used = true;
 	return GH_ERROR_OK;
 }
@@ -82,6 +85,7 @@ static void vcpus_off(struct vm *vm)
 		v->on = false;
 		v->mmio_read = false;
 		/* A host waiting for this vCPU must look again. */
+		v->sleeping = false;
 		plat_spi_raise(v->virq);
 	}
 }
@@ -94,6 +98,7 @@ void vm_destroy(u16 vmid)
 		return;
 	vm->state = VM_STATE_EXITED;
 	vcpus_off(vm);
+	vm_doorbells_free(vm);
 	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++) {
 		struct vcpu *v = vm->vcpu[i];
 
@@ -108,6 +113,67 @@ void vm_destroy(u16 vmid)
 		vm->dying = true;
 	else
 		vm_free(vm);
+}
+
+/* ------------------------------------------------------- wakeups */
+
+u64 vcpu_next_deadline = ~0UL;
+
+/* Without a way to interrupt its CPU a vCPU waits for its next exit. */
+__attribute__((weak)) void plat_vcpu_kick_cpu(int cpu)
+{
+	(void)cpu;
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	if (v->sleeping) {
+		if (!v->wake_raised) {
+			v->wake_raised = true;
+			plat_spi_raise(v->virq);
+		}
+		return;
+	}
+	/* In the guest on a CPU: make it exit to see the new interrupt. */
+	if (v->running_on >= 0)
+		plat_vcpu_kick_cpu(v->running_on);
+}
+
+void vcpu_sleep(struct vcpu *v, u64 deadline)
+{
+	v->sleeping = true;
+	v->wake_raised = false;
+	v->wake_deadline = deadline;
+	if (deadline < vcpu_next_deadline)
+		__atomic_store_n(&vcpu_next_deadline, deadline,
+				 __ATOMIC_RELAXED);
+}
+
+/*
+ * Bounded scan (VM_MAX_VMS * VM_MAX_VCPUS) instead of a sorted list: it
+ * runs when a host CPU idles or a vcpu_run returns, never per guest exit.
+ */
+u64 vcpu_wake_due(u64 now)
+{
+	u64 next = ~0UL;
+
+	for (unsigned int i = 0; i < VM_MAX_VMS; i++) {
+		if (!vms[i].used)
+			continue;
+		for (unsigned int j = 0; j < VM_MAX_VCPUS; j++) {
+			struct vcpu *v = vms[i].vcpu[j];
+
+			if (!v || !v->sleeping || v->wake_raised ||
+			    v->wake_deadline == ~0UL)
+				continue;
+			if (v->wake_deadline <= now)
+				vcpu_kick(v);
+			else
+				next = MIN(next, v->wake_deadline);
+		}
+	}
+	__atomic_store_n(&vcpu_next_deadline, next, __ATOMIC_RELAXED);
+	return next;
 }
 
 void vm_vcpu_put(struct vcpu *v)
@@ -157,8 +223,25 @@ int vm_map(u16 vmid, u64 ipa, u64 pa, u64 size, bool write, bool exec)
 	if (exec)
 		prot |= PGT_PROT_X;
 	ret = pgt_map(&vm->s2, ipa, size, pa, prot, PGT_STATE_OWNED);
+	vm->nr_mapped_pages += size / PGT_PAGE_SIZE;
 	return ret == PGT_ENOMEM ? GH_ERROR_NOMEM :
 	       ret ? GH_ERROR_ARG_INVAL : GH_ERROR_OK;
+}
+
+struct ipa_range {
+	u64 base, end, pages;
+};
+
+static int count_mapped_leaf(const struct pgtable *pgt,
+			     const struct pgt_leaf *leaf, void *arg)
+{
+	struct ipa_range *r = arg;
+
+	(void)pgt;
+	if (pgt_leaf_valid(leaf))
+		r->pages += (MIN(leaf->addr + leaf->size, r->end) -
+			     MAX(leaf->addr, r->base)) / PGT_PAGE_SIZE;
+	return 0;
 }
 
 int vm_unmap(u16 vmid, u64 ipa, u64 size)
@@ -168,6 +251,12 @@ int vm_unmap(u16 vmid, u64 ipa, u64 size)
 
 	if (!vm)
 		return GH_ERROR_ARG_INVAL;
+	if (vm->nr_mapped_pages && size && ipa + size > ipa) {
+		struct ipa_range r = { ipa, ipa + size, 0 };
+
+		pgt_walk(&vm->s2, ipa, size, count_mapped_leaf, &r);
+		vm->nr_mapped_pages -= MIN(r.pages, vm->nr_mapped_pages);
+	}
 	/* Each valid entry is invalidated for the VM's VMID (tlb_inval). */
 	ret = pgt_unmap(&vm->s2, ipa, size, PGT_OWNER_NONE);
 	return ret == PGT_ENOMEM ? GH_ERROR_NOMEM :
@@ -196,7 +285,8 @@ bool vm_maps_pa(u16 vmid, u64 pa, u64 size)
 	struct pa_query q = { pa, pa + size };
 	struct vm *vm = vm_get(vmid);
 
-	if (!vm)
+	/* After a reset (teardown reclaims) nothing is mapped: no O(n) scan. */
+	if (!vm || !vm->nr_mapped_pages)
 		return false;
 	return pgt_walk(&vm->s2, 0, 1UL << VM_IPA_BITS, maps_pa_leaf, &q) != 0;
 }
@@ -226,6 +316,7 @@ int vm_vcpu_create(u16 vmid, unsigned int index, u64 *capid, u32 *virq)
 	}
 	v->virq = spi;
 	vcpu_reset_ctx(v, 0, 0);
+	vgic_vcpu_init(v);
 	vm->vcpu[index] = v;
 	*capid = v->capid;
 	*virq = v->virq;
@@ -297,6 +388,8 @@ int vm_reset(u16 vmid)
 	if (!vm)
 		return GH_ERROR_ARG_INVAL;
 	vcpus_off(vm);
+	vm_doorbells_reset(vm);
+	vgic_vm_reset(vm);
 	/* One VMID-wide flush instead of one per page. */
 	vm->s2.tlbi_deferred = true;
 	ret = pgt_unmap(&vm->s2, 0, 1UL << VM_IPA_BITS, PGT_OWNER_NONE);
@@ -304,6 +397,7 @@ int vm_reset(u16 vmid)
 	plat_s2_tlb_flush_vm(vm);
 	if (ret)
 		return GH_ERROR_NOMEM;
+	vm->nr_mapped_pages = 0;
 	vm->reset_pending = false;
 	vm->state = VM_STATE_STOPPED;
 	return GH_ERROR_OK;

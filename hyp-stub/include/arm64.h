@@ -33,6 +33,10 @@
 #define HDFGWTR_EL2		s3_4_c3_c1_5
 #define ICC_SRE_EL2		s3_4_c12_c9_5
 #define ICH_HCR_EL2		s3_4_c12_c11_0
+#define ICH_VTR_EL2		s3_4_c12_c11_1
+#define ICH_MISR_EL2		s3_4_c12_c11_2
+#define ICH_VMCR_EL2		s3_4_c12_c11_7
+#define ICC_HPPIR1_EL1		s3_0_c12_c12_2
 
 /* 4-bit ID register field */
 #define ID_FIELD(reg, shift)	(((reg) >> (shift)) & 0xf)
@@ -43,6 +47,7 @@
 #define ESR_IL			BIT(25)
 #define ESR_ISS_MASK		0x1ffffffUL
 #define ESR_EC_UNKNOWN		0x00
+#define ESR_EC_WFX		0x01
 #define ESR_EC_HVC64		0x16
 #define ESR_EC_SMC64		0x17
 #define ESR_EC_IABT_LOW		0x20
@@ -51,6 +56,17 @@
 #define ESR_EC_DABT_CUR		0x25
 #define ESR_FSC(esr)		((esr) & 0x3f)
 #define ESR_FSC_EXTABT		0x10
+
+/* Translation fault at any level, incl. level -1 of FEAT_LPA2 (0x2b). */
+static inline bool esr_fsc_is_translation(u64 fsc)
+{
+	return (fsc & 0x3c) == 0x04 || fsc == 0x2b;
+}
+
+static inline bool esr_fsc_is_access_flag(u64 fsc)
+{
+	return (fsc & 0x3c) == 0x08;
+}
 #define ESR_S1PTW		BIT(7)	/* in data and instruction abort ISS */
 
 /* PSTATE / SPSR_ELx */
@@ -76,6 +92,7 @@
 #define HCR_SWIO		BIT(1)
 #define HCR_PTW			BIT(2)
 #define HCR_FB			BIT(9)
+#define HCR_TWI			BIT(13)
 #define HCR_BSU_IS		(1UL << 10)
 #define HCR_TSC			BIT(19)
 #define HCR_RW			BIT(31)

@@ -79,8 +79,22 @@ void cpu_init_el2(unsigned int cpu);
 /* gic.c */
 const char *gic_init(const struct mem_range *gicd,
 		     const struct mem_range *gicr);
-/* Let the EL2 physical timer (PPI 26) interrupt this CPU (vcpu_run). */
-bool gic_enable_hyp_timer_ppi(void);
+/*
+ * This CPU's redistributor PPIs: the stub's own (25 maintenance, 26 EL2
+ * timer) and the virtual timer's (27) while a guest runs. Masks of INTIDs.
+ */
+#define GIC_PPI_MAINT		25
+#define GIC_PPI_HYP_TIMER	26
+#define GIC_PPI_VTIMER		27
+bool gic_have_rd(void);
+/* vCPU kicks between CPUs (one private SPI per CPU, see gic.c) */
+void gic_kick_init(unsigned int nr_cpus);
+u32 gic_kick_intid(void);		/* this CPU's, 0 if none */
+void gic_kick_enable(bool on);		/* while this CPU runs a guest */
+void gic_kick_clear(void);
+void gic_kick_cpu(unsigned int cpu);
+u32 gic_ppi_enabled(void);		/* GICR_ISENABLER0 */
+void gic_ppi_set(u32 enable, u32 disable);
 int gic_alloc_spi(void);
 void gic_free_spi(u32 spi);
 void gic_set_rm_spis(u32 tx, u32 rx);
@@ -95,5 +109,8 @@ void vm_selftest_setup(void);
 
 /* traps.c */
 void handle_host_sync(struct host_regs *regs);
+
+/* vcpu.c: the host executed WFI (trapped); wait here, wake due vCPUs. */
+void host_wfi(void);
 
 #endif

@@ -3,7 +3,9 @@
  * Gunyah vendor-hypervisor SMCCC calls from the host (portable part).
  *
  * The host's cspace: capid 0 sends to the RM (TX), capid 1 receives from it
- * (RX); vCPU capabilities (right: vcpu_run) are added from capid 2 on. Every RM call, host-buffer translation and copy happens under
+ * (RX); vCPU capabilities (right: vcpu_run) and doorbell capabilities
+ * (rights: send, mask, reset) are added from capid 2 on. Every RM call,
+ * doorbell operation, host-buffer translation and copy happens under
  * hyp_lock, which also guards the host stage-2 (see mem.h).
  */
 #ifndef HYP_HYPERCALL_H

@@ -8,6 +8,7 @@
 #define HYP_VCPU_H
 
 #include "pgtable.h"
+#include "vgic.h"
 #include "vm.h"
 
 #define VM_MAX_VMS		16
@@ -72,6 +73,18 @@ struct vcpu {
 	bool mmio_read;
 	u8 mmio_rt, mmio_size, mmio_len;	/* len: of the instruction */
 	bool mmio_sse, mmio_sf;
+	/*
+	 * Sleep in WFI (EXPECTS_WAKEUP returned, not re-entered since): the
+	 * wakeup SPI goes to the host once (@wake_raised) when an interrupt
+	 * becomes pending (vcpu_kick()) or at @wake_deadline, the guest's
+	 * timer deadline in physical counter ticks (~0: none).
+	 */
+	bool sleeping, wake_raised;
+	u64 wake_deadline;
+	/* GIC virtual CPU interface (arch/vcpu.c), current after each exit */
+	u64 ich_vmcr;
+	u32 ich_ap0r[4], ich_ap1r[4];
+	struct vgic_cpu vgic;	/* redistributor, SGIs/PPIs (core/vgic.c) */
 	struct vcpu_ctx ctx;
 };
 
@@ -89,8 +102,14 @@ struct vm {
 	enum vm_state state;
 	bool reset_pending;	/* SYSTEM_RESET seen: report it once per vCPU */
 	unsigned int nr_running;
+	/*
+	 * Pages mapped in @s2, never less than the truth (a failed map
+	 * counts in full): when 0, nothing needs a scan of the tables.
+	 */
+	u64 nr_mapped_pages;
 	struct pgtable s2;
 	struct vcpu *vcpu[VM_MAX_VCPUS];
+	struct vgic vgic;	/* distributor, SPIs (core/vgic.c) */
 };
 
 extern struct vm vms[VM_MAX_VMS];
@@ -104,6 +123,21 @@ void vm_vcpu_put(struct vcpu *v);
 void vcpu_reset_ctx(struct vcpu *v, u64 pc, u64 x0);
 /* Apply a pending start/CPU_ON reset; the caller owns the vCPU's context. */
 void vcpu_take_reset(struct vcpu *v);
+/*
+ * Make @v runnable: if it returned EXPECTS_WAKEUP and has not been
+ * re-entered, raise its wakeup SPI to the host once; if it runs on a CPU,
+ * make it exit (plat_vcpu_kick_cpu()) so that it sees new interrupts.
+ */
+void vcpu_kick(struct vcpu *v);
+/* @v returns EXPECTS_WAKEUP (WFI); @deadline in physical counter ticks. */
+void vcpu_sleep(struct vcpu *v, u64 deadline);
+/*
+ * Wake every sleeping vCPU whose deadline is at or before @now (physical
+ * counter); returns the earliest deadline still ahead (~0: none).
+ */
+u64 vcpu_wake_due(u64 now);
+/* Earliest sleeping deadline, a hint readable without hyp_lock. */
+extern u64 vcpu_next_deadline;
 
 /* Data-abort syndrome of a single-register access */
 struct mmio_access {
@@ -125,6 +159,8 @@ int plat_spi_alloc(void);			/* INTID, or -1 */
 void plat_spi_free(u32 intid);
 void plat_spi_raise(u32 intid);
 void plat_vcpu_init_ctx(struct vcpu *v);	/* arch reset values */
+/* Make the vCPU running on physical @cpu exit soon (no-op for this CPU). */
+void plat_vcpu_kick_cpu(int cpu);
 
 /* core/hypercall.c: vCPU capabilities in the host cspace */
 int host_cap_alloc_vcpu(struct vcpu *v, u64 *capid);

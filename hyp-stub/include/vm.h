@@ -57,6 +57,27 @@ int vm_unmap(u16 vmid, u64 ipa, u64 size);
  */
 int vm_vcpu_create(u16 vmid, unsigned int index, u64 *capid, u32 *virq);
 
+/*
+ * Doorbells (core/doorbell.c): a doorbell whose receiver is @vmid's vGIC SPI
+ * @intid (VM_DOORBELL_INTID_MIN <= intid < VM_DOORBELL_INTID_END, each SPI
+ * at most once) and whose source is the host: a new capability in the
+ * host's cspace (*capid: doorbell_send, doorbell_mask, doorbell_reset).
+ * vm_reset() clears their flags and masks; vm_destroy() frees them and
+ * revokes the capabilities.
+ */
+#define VM_MAX_DOORBELLS	8
+#define VM_DOORBELL_INTID_MIN	32	/* SPIs only */
+#define VM_DOORBELL_INTID_END	128	/* = VGIC_NR_IRQS (checked in doorbell.c) */
+
+int vm_doorbell_create(u16 vmid, u32 intid, u64 *capid);
+
+/*
+ * The guest's GICv3 frames from its DT (core/vgic.c), after its vCPUs are
+ * created; without it the vGIC keeps its defaults. GH_ERROR_ARG_* if the
+ * frames are unusable (outside the MMIO window, overlapping).
+ */
+int vm_vgic_config(u16 vmid, u64 gicd_base, u64 gicr_base);
+
 /* Initial register state of the boot vCPU (boot context or RM defaults). */
 struct vm_boot {
 	u64 pc;

@@ -247,7 +247,26 @@ struct g_dt {
 	u64 shm_base;
 	bool rmem;			/* a /reserved-memory node at rmem_base */
 	u64 rmem_base, rmem_size;
+	unsigned int nbells;		/* doorbell vdevices bell[0..nbells) */
+	struct g_bell {
+		u32 label, type, spi, flags;	/* interrupts = <type spi flags> */
+		bool no_label, no_peer, no_irq;
+		int irq_cells;		/* 0: 3 */
+	} bell[12];
+	bool gic;			/* a GICv3 node, named by interrupts/config */
+	u64 gicd, gicd_size, gicr, gicr_size;
+	const char *gic_compat;		/* NULL: "arm,gic-v3" */
+	u32 gic_phandle;		/* in config; 0: the node's (1) */
+	bool gic_no_config;		/* interrupts { } without config */
+	int gic_nreg;			/* reg entries; 0: 2 */
+	int gic_cells;			/* cells of each address and size; 0: 2 */
 };
+
+/* A doorbell vdevice as the VMM writes it: label, SPI, edge (1) or level (4). */
+static inline struct g_bell g_bell_ok(u32 label, u32 spi, u32 flags)
+{
+	return (struct g_bell){ .label = label, .spi = spi, .flags = flags };
+}
 
 static inline void g_cells2(u32 *c, u64 v)
 {
@@ -256,6 +275,56 @@ static inline void g_cells2(u32 *c, u64 v)
 }
 
 /* Write the DT into @buf (@size bytes); returns its total size. */
+static inline void g_cells(u32 *c, int n, u64 v)
+{
+	if (n == 2)
+		g_cells2(c, v);
+	else
+		c[0] = cpu_to_fdt32((u32)v);
+}
+
+static inline void g_build_gic(void *buf, const struct g_dt *d)
+{
+	int n = d->gic_cells ? d->gic_cells : 2, nreg = d->gic_nreg ? d->gic_nreg : 2;
+	u32 reg[4 * 4] = { 0 };
+
+	/* The GIC sits in the root (2/2 cells) unless the test changes them. */
+	fdt_begin_node(buf, "soc");
+	fdt_property_u32(buf, "#address-cells", (u32)n);
+	fdt_property_u32(buf, "#size-cells", (u32)n);
+	fdt_begin_node(buf, "intc");
+	fdt_property_string(buf, "compatible", d->gic_compat ? d->gic_compat : "arm,gic-v3");
+	fdt_property_u32(buf, "#interrupt-cells", 3);
+	fdt_property(buf, "interrupt-controller", "", 0);
+	g_cells(reg, n, d->gicd);
+	g_cells(reg + n, n, d->gicd_size);
+	g_cells(reg + 2 * n, n, d->gicr);
+	g_cells(reg + 3 * n, n, d->gicr_size);
+	fdt_property(buf, "reg", reg, nreg * 2 * n * 4);
+	fdt_property_u32(buf, "phandle", 1);
+	fdt_end_node(buf);
+	fdt_end_node(buf);
+}
+
+static inline void g_build_bell(void *buf, const struct g_bell *b, unsigned int i)
+{
+	u32 irq[4] = { cpu_to_fdt32(b->type), cpu_to_fdt32(b->spi), cpu_to_fdt32(b->flags), 0 };
+	char name[24];
+
+	snprintf(name, sizeof(name), "bell-%u", i);
+	fdt_begin_node(buf, name);
+	fdt_property_string(buf, "vdevice-type", "doorbell");
+	fdt_property_string(buf, "generate", "/hypervisor/bell");
+	if (!b->no_label)
+		fdt_property_u32(buf, "label", b->label);
+	if (!b->no_peer)
+		fdt_property(buf, "peer-default", "", 0);
+	fdt_property(buf, "source-can-clear", "", 0);
+	if (!b->no_irq)
+		fdt_property(buf, "interrupts", irq, (b->irq_cells ? b->irq_cells : 3) * 4);
+	fdt_end_node(buf);
+}
+
 static inline size_t g_build_dt(void *buf, size_t size, const struct g_dt *d)
 {
 	u32 c[4];
@@ -288,6 +357,8 @@ static inline size_t g_build_dt(void *buf, size_t size, const struct g_dt *d)
 		fdt_end_node(buf);
 		fdt_end_node(buf);
 	}
+	if (d->gic)
+		g_build_gic(buf, d);
 	if (!d->no_cfg) {
 		fdt_begin_node(buf, d->cfg_name ? d->cfg_name : "gunyah-vm-config");
 		fdt_property_string(buf, "image-name", "test-vm");
@@ -303,12 +374,22 @@ static inline size_t g_build_dt(void *buf, size_t size, const struct g_dt *d)
 		fdt_begin_node(buf, "vcpus");
 		fdt_property_string(buf, "affinity", d->affinity ? d->affinity : "proxy");
 		fdt_end_node(buf);
+		if (d->gic) {
+			fdt_begin_node(buf, "interrupts");
+			if (!d->gic_no_config)
+				fdt_property_u32(buf, "config",
+						 d->gic_phandle ? d->gic_phandle : 1);
+			fdt_end_node(buf);
+		}
 		fdt_begin_node(buf, "vdevices");
 		fdt_property_string(buf, "generate", "/hypervisor");
-		fdt_begin_node(buf, "bell-1");
-		fdt_property_string(buf, "vdevice-type", "doorbell");
+		/* Other vdevice types are ignored. */
+		fdt_begin_node(buf, "msgq-1");
+		fdt_property_string(buf, "vdevice-type", "message-queue");
 		fdt_property_u32(buf, "label", 1);
 		fdt_end_node(buf);
+		for (unsigned int i = 0; i < d->nbells; i++)
+			g_build_bell(buf, &d->bell[i], i);
 		if (d->shm) {
 			fdt_begin_node(buf, "shm-1");
 			fdt_property_string(buf, "vdevice-type", "shm");
@@ -325,7 +406,7 @@ static inline size_t g_build_dt(void *buf, size_t size, const struct g_dt *d)
 		fdt_end_node(buf);
 	}
 	fdt_end_node(buf);
-	fdt_finish(buf);
+	HOST_CHECK(fdt_finish(buf) == 0, "test DT fits its buffer", 0, 0);
 	return fdt_totalsize(buf);
 }
 

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Host tests for core/hypercall.c, with the RM and host memory mocked. */
+/*
+ * Host tests for core/hypercall.c and core/doorbell.c, with the RM, host
+ * memory and the vGIC mocked.
+ */
 #include "unit.h"
+#include "doorbell.h"
 #include "gunyah.h"
 #include "hypercall.h"
 #include "vcpu.h"
+#include "vgic.h"
 
 /* Fake host memory: two pages at HOST_VA, plus a VA that never translates. */
 #define HOST_VA		0x7f0000000000UL
@@ -144,16 +149,16 @@ TEST(identify)
 
 	call(r);
 	EXPECT_EQ(r[0], 0x5100000000008001UL);
-	EXPECT_EQ(r[1], GH_API_FLAG0_MSGQUEUE | GH_API_FLAG0_VCPU |
-			GH_API_FLAG0_VCPU_RUN);
-	EXPECT_EQ(r[1], 0x824);
+	EXPECT_EQ(r[1], GH_API_FLAG0_DOORBELL | GH_API_FLAG0_MSGQUEUE |
+			GH_API_FLAG0_VCPU | GH_API_FLAG0_VCPU_RUN);
+	EXPECT_EQ(r[1], 0x826);
 	EXPECT_EQ(r[2], 0);
 	EXPECT_EQ(r[3], 0);
 }
 
 TEST(unknown_calls)
 {
-	u64 r[8] = { HCALL(0x12) };
+	u64 r[8] = { HCALL(0x16) };
 
 	call(r);
 	EXPECT_EQ(r[0], (u64)-1);
@@ -360,4 +365,408 @@ TEST(vcpu_caps)
 	EXPECT_EQ(r[0], GH_ERROR_OK);
 	for (int i = 0; i < 3; i++)
 		host_cap_free(cap[i]);
+}
+
+/* ------------------------------------------------------------ doorbells */
+
+struct vm vms[VM_MAX_VMS];
+
+/* vGIC mock: each line's bound source and input level. */
+struct mock_line {
+	struct vgic_irq_source *src;
+	bool level;
+	int nr_sets;
+	int nr_events;		/* vgic_signal_event(): one per asserted send */
+};
+
+static struct mock_line lines[VM_MAX_VMS][VGIC_NR_IRQS];
+static int bind_ret, vgic_errors;
+
+static struct mock_line *line(const struct vm *vm, u32 intid)
+{
+	if (vm < vms || vm >= vms + VM_MAX_VMS || intid >= VGIC_NR_IRQS) {
+		vgic_errors++;
+		return &lines[0][0];
+	}
+	return &lines[vm - vms][intid];
+}
+
+int vgic_source_bind(struct vm *vm, u32 intid, struct vgic_irq_source *src)
+{
+	struct mock_line *l = line(vm, intid);
+
+	expect_locked();
+	if (bind_ret)
+		return bind_ret;
+	if (l->src || !src || !src->ack)
+		return GH_ERROR_VIRQ_BOUND;
+	l->src = src;
+	return GH_ERROR_OK;
+}
+
+void vgic_source_unbind(struct vm *vm, u32 intid)
+{
+	struct mock_line *l = line(vm, intid);
+
+	expect_locked();
+	if (!l->src)
+		vgic_errors++;
+	l->src = NULL;
+	l->level = false;
+}
+
+void vgic_set_level(struct vm *vm, u32 intid, bool level)
+{
+	struct mock_line *l = line(vm, intid);
+
+	expect_locked();
+	/* A doorbell drives only the line it is bound to. */
+	if (!l->src)
+		vgic_errors++;
+	l->level = level;
+	l->nr_sets++;
+}
+
+void vgic_signal_event(struct vm *vm, u32 intid)
+{
+	struct mock_line *l = line(vm, intid);
+
+	expect_locked();
+	if (!l->src || !l->level)
+		vgic_errors++;
+	l->nr_events++;
+}
+
+#define BELL_VMID	5
+
+static void bell_setup(void)
+{
+	memset(vms, 0, sizeof(vms));
+	memset(lines, 0, sizeof(lines));
+	bind_ret = vgic_errors = 0;
+	vms[1].used = true;
+	vms[1].vmid = BELL_VMID;
+	vms[2].used = true;
+	vms[2].vmid = BELL_VMID + 1;
+}
+
+/* Free what a test created, so that the cspace is empty for the next one. */
+static void bell_teardown(void)
+{
+	spin_lock(&hyp_lock);
+	for (unsigned int i = 0; i < VM_MAX_VMS; i++)
+		vm_doorbells_free(&vms[i]);
+	spin_unlock(&hyp_lock);
+	EXPECT_EQ(vgic_errors, 0);
+	for (unsigned int i = 0; i < VM_MAX_VMS; i++)
+		for (unsigned int j = 0; j < VGIC_NR_IRQS; j++)
+			EXPECT_TRUE(lines[i][j].src == NULL);
+}
+
+/* vm_doorbell_create() under hyp_lock, as the RM calls it. */
+static int bell_create(u16 vmid, u32 intid, u64 *capid)
+{
+	int ret;
+
+	spin_lock(&hyp_lock);
+	ret = vm_doorbell_create(vmid, intid, capid);
+	spin_unlock(&hyp_lock);
+	return ret;
+}
+
+/* The guest takes the interrupt on @intid of vms[1]. */
+static void guest_ack(u32 intid)
+{
+	struct mock_line *l = &lines[1][intid];
+
+	ASSERT_TRUE(l->src != NULL);
+	spin_lock(&hyp_lock);
+	l->src->ack(l->src);
+	spin_unlock(&hyp_lock);
+}
+
+static u64 bell_call(u32 nr, u64 capid, u64 a2, u64 a3, u64 a4, u64 *x1)
+{
+	u64 r[8] = { HCALL(nr), capid, a2, a3, a4, 0x55, 0x66, 0x77 };
+
+	call(r);
+	if (r[5] != 0x55)		/* untouched */
+		unit_fail(__FILE__, __LINE__, "x5 untouched", (long long)r[5], 0x55);
+	if (x1)
+		*x1 = r[1];
+	return r[0];
+}
+
+static u64 bell_send(u64 capid, u64 flags, u64 *old)
+{
+	return bell_call(GH_HCALL_DOORBELL_SEND, capid, flags, 0, 0, old);
+}
+
+static u64 bell_mask(u64 capid, u64 enable, u64 ack)
+{
+	return bell_call(GH_HCALL_DOORBELL_MASK, capid, enable, ack, 0, NULL);
+}
+
+static u64 bell_reset(u64 capid)
+{
+	return bell_call(GH_HCALL_DOORBELL_RESET, capid, 0, 0, 0, NULL);
+}
+
+TEST(bell_create_checks)
+{
+	u64 cap[VM_MAX_DOORBELLS], c = 0x1234;
+
+	bell_setup();
+	EXPECT_EQ(bell_create(BELL_VMID + 7, 40, &c), GH_ERROR_ARG_INVAL);
+	EXPECT_EQ(bell_create(BELL_VMID, 31, &c), GH_ERROR_ARG_INVAL);
+	EXPECT_EQ(bell_create(BELL_VMID, 0, &c), GH_ERROR_ARG_INVAL);
+	EXPECT_EQ(bell_create(BELL_VMID, VGIC_NR_IRQS, &c), GH_ERROR_ARG_INVAL);
+	EXPECT_EQ(bell_create(BELL_VMID, ~0U, &c), GH_ERROR_ARG_INVAL);
+	EXPECT_EQ(c, 0x1234);
+	bind_ret = GH_ERROR_ARG_INVAL;		/* the vGIC refuses the line */
+	EXPECT_EQ(bell_create(BELL_VMID, 40, &c), GH_ERROR_ARG_INVAL);
+	bind_ret = 0;
+	ASSERT_EQ(bell_create(BELL_VMID, 32, &cap[0]), GH_ERROR_OK);
+	EXPECT_EQ(cap[0], 2);		/* the failed one took no capability */
+	EXPECT_TRUE(lines[1][32].src != NULL);
+	EXPECT_EQ(lines[1][32].nr_sets, 0);	/* nothing raised yet */
+	EXPECT_EQ(bell_create(BELL_VMID, 32, &c), GH_ERROR_VIRQ_BOUND);
+	ASSERT_EQ(bell_create(BELL_VMID, VGIC_NR_IRQS - 1, &cap[1]), GH_ERROR_OK);
+	for (unsigned int i = 2; i < VM_MAX_DOORBELLS; i++)
+		ASSERT_EQ(bell_create(BELL_VMID, 40 + i, &cap[i]), GH_ERROR_OK);
+	EXPECT_EQ(bell_create(BELL_VMID, 60, &c), GH_ERROR_NORESOURCES);
+	for (unsigned int i = 0; i < VM_MAX_DOORBELLS; i++)
+		for (unsigned int j = 0; j < i; j++)
+			EXPECT_NE(cap[i], cap[j]);
+	/* Per VM: the same SPI of another VM is another line. */
+	ASSERT_EQ(bell_create(BELL_VMID + 1, 32, &c), GH_ERROR_OK);
+	EXPECT_TRUE(lines[2][32].src != NULL && lines[2][32].src != lines[1][32].src);
+	/* A dying VM gets none. */
+	vms[2].dying = true;
+	EXPECT_EQ(bell_create(BELL_VMID + 1, 33, &c), GH_ERROR_ARG_INVAL);
+	vms[2].dying = false;
+	/* A full cspace: no doorbell, and its line is free again. */
+	{
+		static struct vcpu v;
+		u64 vcaps[2 + VM_MAX_VMS * (VM_MAX_VCPUS + VM_MAX_DOORBELLS)];
+		unsigned int n = 0;
+
+		while (n < ARRAY_SIZE(vcaps) && host_cap_alloc_vcpu(&v, &vcaps[n]) == GH_ERROR_OK)
+			n++;
+		EXPECT_TRUE(n < ARRAY_SIZE(vcaps));
+		EXPECT_EQ(n, ARRAY_SIZE(vcaps) - 2 - VM_MAX_DOORBELLS - 1);
+		EXPECT_EQ(bell_create(BELL_VMID + 1, 34, &c), GH_ERROR_CSPACE_FULL);
+		EXPECT_TRUE(lines[2][34].src == NULL);
+		while (n)
+			host_cap_free(vcaps[--n]);
+		ASSERT_EQ(bell_create(BELL_VMID + 1, 34, &c), GH_ERROR_OK);
+	}
+	bell_teardown();
+}
+
+/* Reset masks (all ones): one interrupt per send after each acknowledgment. */
+TEST(bell_send_edge_like)
+{
+	u64 cap, old = 99;
+
+	bell_setup();
+	ASSERT_EQ(bell_create(BELL_VMID, 50, &cap), GH_ERROR_OK);
+	EXPECT_EQ(bell_send(cap, 0x1, &old), GH_ERROR_OK);
+	EXPECT_EQ(old, 0);
+	EXPECT_TRUE(lines[1][50].level);
+	EXPECT_EQ(bell_send(cap, 0x4, &old), GH_ERROR_OK);
+	EXPECT_EQ(old, 0x1);
+	EXPECT_TRUE(lines[1][50].level);
+	EXPECT_EQ(lines[1][50].nr_events, 1);	/* a send while up: an event */
+	guest_ack(50);
+	EXPECT_FALSE(lines[1][50].level);	/* ack_mask ~0: flags cleared */
+	EXPECT_EQ(bell_send(cap, 0x8000000000000000UL, &old), GH_ERROR_OK);
+	EXPECT_EQ(old, 0);
+	EXPECT_TRUE(lines[1][50].level);
+	/* Sending nothing is an error and changes nothing. */
+	lines[1][50].nr_sets = 0;
+	old = 99;
+	lines[1][50].nr_events = 0;
+	EXPECT_EQ(bell_send(cap, 0, &old), GH_ERROR_ARG_INVAL);
+	EXPECT_EQ(old, 0);
+	EXPECT_EQ(lines[1][50].nr_sets, 0);
+	EXPECT_EQ(lines[1][50].nr_events, 0);
+	EXPECT_EQ(bell_send(cap, 0x2, &old), GH_ERROR_OK);
+	EXPECT_EQ(old, 0x8000000000000000UL);
+	bell_teardown();
+}
+
+/* Linux's level irqfd: enable 1, ack 0 keeps the line up until a reset. */
+TEST(bell_level_ack_mask_zero)
+{
+	u64 cap, old;
+
+	bell_setup();
+	ASSERT_EQ(bell_create(BELL_VMID, 33, &cap), GH_ERROR_OK);
+	EXPECT_EQ(bell_mask(cap, 1, 0), GH_ERROR_OK);
+	EXPECT_FALSE(lines[1][33].level);
+	EXPECT_EQ(bell_send(cap, 1, &old), GH_ERROR_OK);
+	EXPECT_TRUE(lines[1][33].level);
+	guest_ack(33);
+	EXPECT_TRUE(lines[1][33].level);	/* still asserted */
+	EXPECT_EQ(bell_send(cap, 1, &old), GH_ERROR_OK);
+	EXPECT_EQ(old, 1);			/* flags kept */
+	EXPECT_EQ(bell_reset(cap), GH_ERROR_OK);
+	EXPECT_FALSE(lines[1][33].level);
+	/* Reset restored the masks: edge-like again. */
+	EXPECT_EQ(bell_send(cap, 2, &old), GH_ERROR_OK);
+	EXPECT_EQ(old, 0);
+	EXPECT_TRUE(lines[1][33].level);
+	guest_ack(33);
+	EXPECT_FALSE(lines[1][33].level);
+	bell_teardown();
+}
+
+TEST(bell_enable_and_partial_ack)
+{
+	u64 cap, old;
+
+	bell_setup();
+	ASSERT_EQ(bell_create(BELL_VMID, 34, &cap), GH_ERROR_OK);
+	EXPECT_EQ(bell_mask(cap, 0, ~0UL), GH_ERROR_OK);
+	EXPECT_EQ(bell_send(cap, 1, &old), GH_ERROR_OK);
+	EXPECT_FALSE(lines[1][34].level);	/* enable_mask 0: never asserted */
+	EXPECT_EQ(bell_mask(cap, 1, ~0UL), GH_ERROR_OK);
+	EXPECT_TRUE(lines[1][34].level);	/* the mask is evaluated at once */
+	EXPECT_EQ(bell_mask(cap, 2, ~0UL), GH_ERROR_OK);
+	EXPECT_FALSE(lines[1][34].level);
+	/* ack_mask 1: the guest's acknowledgment clears bit 0 only. */
+	EXPECT_EQ(bell_mask(cap, ~0UL, 1), GH_ERROR_OK);
+	EXPECT_EQ(bell_send(cap, 2, &old), GH_ERROR_OK);
+	EXPECT_EQ(old, 1);
+	EXPECT_TRUE(lines[1][34].level);
+	guest_ack(34);
+	EXPECT_TRUE(lines[1][34].level);	/* bit 1 is left */
+	EXPECT_EQ(bell_send(cap, 4, &old), GH_ERROR_OK);
+	EXPECT_EQ(old, 2);
+	EXPECT_EQ(bell_mask(cap, ~0UL, 6), GH_ERROR_OK);
+	guest_ack(34);
+	EXPECT_FALSE(lines[1][34].level);
+	EXPECT_EQ(bell_send(cap, 8, &old), GH_ERROR_OK);
+	EXPECT_EQ(old, 0);
+	bell_teardown();
+}
+
+TEST(bell_cspace_checks)
+{
+	u64 cap, vcap, old = 99, r[8];
+	static struct vcpu v;
+	static const u32 nrs[] = { GH_HCALL_DOORBELL_SEND, GH_HCALL_DOORBELL_RECEIVE,
+				   GH_HCALL_DOORBELL_RESET, GH_HCALL_DOORBELL_MASK };
+
+	bell_setup();
+	ASSERT_EQ(bell_create(BELL_VMID, 35, &cap), GH_ERROR_OK);
+	ASSERT_EQ(host_cap_alloc_vcpu(&v, &vcap), GH_ERROR_OK);
+	/* The host is the source: no receive right. */
+	EXPECT_EQ(bell_call(GH_HCALL_DOORBELL_RECEIVE, cap, 1, 0, 0, &old),
+		  GH_ERROR_CSPACE_INSUF_RIGHTS);
+	EXPECT_EQ(old, 0);
+	for (unsigned int i = 0; i < ARRAY_SIZE(nrs); i++) {
+		/* Wrong object types, unknown capids */
+		EXPECT_EQ(bell_call(nrs[i], HOST_CAP_RM_TX, 0, 0, 0, NULL),
+			  GH_ERROR_CSPACE_WRONG_OBJ_TYPE);
+		EXPECT_EQ(bell_call(nrs[i], HOST_CAP_RM_RX, 0, 0, 0, NULL),
+			  GH_ERROR_CSPACE_WRONG_OBJ_TYPE);
+		EXPECT_EQ(bell_call(nrs[i], vcap, 0, 0, 0, NULL),
+			  GH_ERROR_CSPACE_WRONG_OBJ_TYPE);
+		EXPECT_EQ(bell_call(nrs[i], 200, 0, 0, 0, NULL),
+			  GH_ERROR_CSPACE_CAP_NULL);
+		EXPECT_EQ(bell_call(nrs[i], ~0UL, 0, 0, 0, NULL),
+			  GH_ERROR_CSPACE_CAP_NULL);
+	}
+	/* Reserved arguments must be zero; nothing happens otherwise. */
+	EXPECT_EQ(bell_call(GH_HCALL_DOORBELL_SEND, cap, 1, 1, 0, &old),
+		  GH_ERROR_ARG_INVAL);
+	EXPECT_EQ(old, 0);
+	EXPECT_EQ(bell_call(GH_HCALL_DOORBELL_RECEIVE, cap, 1, 1, 0, NULL),
+		  GH_ERROR_ARG_INVAL);
+	EXPECT_EQ(bell_call(GH_HCALL_DOORBELL_RESET, cap, 1, 0, 0, NULL),
+		  GH_ERROR_ARG_INVAL);
+	EXPECT_EQ(bell_call(GH_HCALL_DOORBELL_MASK, cap, 0, 0, 1, NULL),
+		  GH_ERROR_ARG_INVAL);
+	EXPECT_EQ(lines[1][35].nr_sets, 0);
+	/* Other calls do not take doorbells. */
+	{
+		u64 s[8] = { HCALL(GH_HCALL_MSGQ_SEND), cap, 8, HOST_VA };
+
+		call(s);
+		EXPECT_EQ(s[0], GH_ERROR_CSPACE_WRONG_OBJ_TYPE);
+		memcpy(r, (u64[8]){ HCALL(GH_HCALL_VCPU_RUN), cap }, sizeof(r));
+		call(r);
+		EXPECT_EQ(r[0], GH_ERROR_CSPACE_WRONG_OBJ_TYPE);
+	}
+	/* The reserved slot of each call is checked, not a neighbour. */
+	EXPECT_EQ(bell_call(GH_HCALL_DOORBELL_SEND, cap, 1, 0, 1, &old), GH_ERROR_OK);
+	EXPECT_EQ(bell_call(GH_HCALL_DOORBELL_RESET, cap, 0, 1, 1, NULL), GH_ERROR_OK);
+	EXPECT_EQ(bell_call(GH_HCALL_DOORBELL_MASK, cap, ~0UL, ~0UL, 0, NULL),
+		  GH_ERROR_OK);
+	host_cap_free(vcap);
+	bell_teardown();
+}
+
+/* vm_destroy() path: capabilities revoked, lines unbound, slots reusable. */
+TEST(bell_free_revokes)
+{
+	u64 cap[3], other, old;
+
+	bell_setup();
+	ASSERT_EQ(bell_create(BELL_VMID, 36, &cap[0]), GH_ERROR_OK);
+	ASSERT_EQ(bell_create(BELL_VMID + 1, 36, &other), GH_ERROR_OK);
+	ASSERT_EQ(bell_create(BELL_VMID, 37, &cap[1]), GH_ERROR_OK);
+	EXPECT_EQ(bell_send(cap[0], 1, &old), GH_ERROR_OK);
+	EXPECT_EQ(bell_send(other, 1, &old), GH_ERROR_OK);
+	spin_lock(&hyp_lock);
+	vm_doorbells_free(&vms[1]);
+	spin_unlock(&hyp_lock);
+	EXPECT_TRUE(lines[1][36].src == NULL && lines[1][37].src == NULL);
+	for (unsigned int i = 0; i < 2; i++) {
+		EXPECT_EQ(bell_send(cap[i], 1, &old), GH_ERROR_CSPACE_CAP_NULL);
+		EXPECT_EQ(bell_mask(cap[i], 1, 0), GH_ERROR_CSPACE_CAP_NULL);
+		EXPECT_EQ(bell_reset(cap[i]), GH_ERROR_CSPACE_CAP_NULL);
+	}
+	/* The other VM's doorbell lives on. */
+	EXPECT_EQ(bell_send(other, 2, &old), GH_ERROR_OK);
+	EXPECT_EQ(old, 1);
+	EXPECT_TRUE(lines[2][36].level);
+	/* Its SPI and capability slot can be used again. */
+	ASSERT_EQ(bell_create(BELL_VMID, 36, &cap[2]), GH_ERROR_OK);
+	EXPECT_EQ(cap[2], cap[0]);
+	EXPECT_EQ(bell_send(cap[2], 1, &old), GH_ERROR_OK);
+	EXPECT_EQ(old, 0);			/* a fresh doorbell */
+	bell_teardown();
+}
+
+/* vm_reset() path: every doorbell of that VM back to its reset state. */
+TEST(bell_vm_reset)
+{
+	u64 cap[2], other, old;
+
+	bell_setup();
+	ASSERT_EQ(bell_create(BELL_VMID, 40, &cap[0]), GH_ERROR_OK);
+	ASSERT_EQ(bell_create(BELL_VMID, 41, &cap[1]), GH_ERROR_OK);
+	ASSERT_EQ(bell_create(BELL_VMID + 1, 40, &other), GH_ERROR_OK);
+	EXPECT_EQ(bell_mask(cap[0], 1, 0), GH_ERROR_OK);
+	EXPECT_EQ(bell_send(cap[0], 1, &old), GH_ERROR_OK);
+	EXPECT_EQ(bell_send(cap[1], 6, &old), GH_ERROR_OK);
+	EXPECT_EQ(bell_send(other, 1, &old), GH_ERROR_OK);
+	spin_lock(&hyp_lock);
+	vm_doorbells_reset(&vms[1]);
+	spin_unlock(&hyp_lock);
+	EXPECT_FALSE(lines[1][40].level);
+	EXPECT_FALSE(lines[1][41].level);
+	EXPECT_TRUE(lines[2][40].level);
+	EXPECT_EQ(bell_send(cap[1], 1, &old), GH_ERROR_OK);
+	EXPECT_EQ(old, 0);
+	EXPECT_EQ(bell_send(cap[0], 1, &old), GH_ERROR_OK);
+	EXPECT_EQ(old, 0);
+	guest_ack(40);
+	EXPECT_FALSE(lines[1][40].level);	/* masks back to ~0 */
+	EXPECT_EQ(bell_send(other, 2, &old), GH_ERROR_OK);
+	EXPECT_EQ(old, 1);
+	bell_teardown();
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include "unit.h"
 #include "fake_pages.h"
+#include "doorbell.h"
 #include "gunyah.h"
 #include "mem.h"
 #include "vcpu.h"
@@ -112,6 +113,22 @@ int host_cap_alloc_vcpu(struct vcpu *v, u64 *capid)
 void host_cap_free(u64 capid)
 {
 	(void)capid;
+}
+
+/* core/doorbell.c has its own tests (test_hypercall.c): only the calls here. */
+static const struct vm *bells_reset_vm, *bells_freed_vm;
+static int nr_bells_reset, nr_bells_freed;
+
+void vm_doorbells_reset(struct vm *vm)
+{
+	bells_reset_vm = vm;
+	nr_bells_reset++;
+}
+
+void vm_doorbells_free(struct vm *vm)
+{
+	bells_freed_vm = vm;
+	nr_bells_freed++;
 }
 
 struct vcpu *host_cap_vcpu(u64 capid, int *err)
@@ -384,7 +401,11 @@ TEST(vm_reset_unmaps_destroy_frees)
 	EXPECT_EQ(virq, 32 + 130);
 	EXPECT_TRUE(vm_maps_pa(20, pa + KB4, KB4));
 	nr_inval = nr_flush = 0;
+	nr_bells_reset = nr_bells_freed = 0;
 	EXPECT_EQ(vm_reset(20), GH_ERROR_OK);
+	EXPECT_EQ(nr_bells_reset, 1);		/* doorbells back to reset state */
+	EXPECT_TRUE(bells_reset_vm && bells_reset_vm->vmid == 20);
+	EXPECT_EQ(nr_bells_freed, 0);
 	EXPECT_EQ(nr_inval, 0);		/* one flush instead */
 	EXPECT_EQ(nr_flush, 1);
 	EXPECT_FALSE(vm_maps_pa(20, pa, MB2));
@@ -392,10 +413,42 @@ TEST(vm_reset_unmaps_destroy_frees)
 	EXPECT_EQ(mem_xfer_to_host(20, pa, MB2, MEM_XFER_LEND, true),
 		  GH_ERROR_OK);
 	vm_destroy(20);
+	EXPECT_EQ(nr_bells_freed, 1);		/* doorbells and their caps */
+	EXPECT_TRUE(bells_freed_vm && bells_freed_vm->vmid == 20);
 	EXPECT_EQ(nr_spis, 0);		/* wakeup SPI given back */
 	EXPECT_EQ(nr_allocs, allocs_before);	/* every table page freed */
 	EXPECT_EQ(vm_map(20, 0x80000000UL, pa, KB4, true, true),
 		  GH_ERROR_ARG_INVAL);
+}
+
+/* The mapped-page count behind vm_maps_pa()'s shortcut stays honest. */
+TEST(vm_mapped_count_partial_unmap)
+{
+	u64 pa = RAM_BASE + 13 * MB2;
+	struct vm *vm;
+
+	setup();
+	ASSERT_EQ(vm_create(21), GH_ERROR_OK);
+	vm = &vms[0];
+	ASSERT_EQ(vm->vmid, 21);
+	ASSERT_EQ(mem_xfer_to_vm(21, pa, MB2, MEM_XFER_LEND), 0);
+	EXPECT_EQ(vm->nr_mapped_pages, 0);
+	EXPECT_FALSE(vm_maps_pa(21, pa, MB2));
+	ASSERT_EQ(vm_map(21, 0x80000000UL, pa, MB2, true, false), 0);
+	EXPECT_EQ(vm->nr_mapped_pages, 512);
+	/* Unmapping a hole and a page twice only counts what was mapped. */
+	EXPECT_EQ(vm_unmap(21, 0x70000000UL, MB2), GH_ERROR_OK);
+	EXPECT_EQ(vm_unmap(21, 0x80001000UL, KB4), GH_ERROR_OK);
+	EXPECT_EQ(vm_unmap(21, 0x80000000UL, 2 * KB4), GH_ERROR_OK);
+	EXPECT_EQ(vm->nr_mapped_pages, 510);
+	EXPECT_TRUE(vm_maps_pa(21, pa + 2 * KB4, KB4));
+	EXPECT_FALSE(vm_maps_pa(21, pa, 2 * KB4));
+	EXPECT_EQ(vm_unmap(21, 0x80000000UL, MB2), GH_ERROR_OK);
+	EXPECT_EQ(vm->nr_mapped_pages, 0);
+	EXPECT_FALSE(vm_maps_pa(21, pa, MB2));
+	EXPECT_EQ(mem_xfer_to_host(21, pa, MB2, MEM_XFER_LEND, true),
+		  GH_ERROR_OK);
+	vm_destroy(21);
 }
 
 TEST(vm_start_stop_psci)
@@ -592,5 +645,38 @@ TEST(destroy_while_running)
 	EXPECT_FALSE(vm->used);
 	EXPECT_EQ(v->running_on, -1);
 	EXPECT_EQ(vm_create(40), GH_ERROR_OK);
+	vm_destroy(40);
+}
+
+/* core/vm.c wires the vGIC in: defaults at create, reset with the VM. */
+TEST(vm_vgic_lifecycle)
+{
+	u64 capid, val = 0;
+	u32 virq;
+	struct vcpu *v;
+	struct vm *vm;
+
+	setup();
+	ASSERT_EQ(vm_create(40), GH_ERROR_OK);
+	vm = &vms[0];
+	EXPECT_EQ(vm->vgic.gicd_base, VGIC_DEFAULT_GICD_BASE);
+	EXPECT_EQ(vm->vgic.spi[0].lr_owner, VGIC_LR_NONE);
+	ASSERT_EQ(vm_vcpu_create(40, 0, &capid, &virq), GH_ERROR_OK);
+	v = vm->vcpu[0];
+	EXPECT_TRUE(v->vgic.sleep);		/* GICR_WAKER reset value */
+	EXPECT_TRUE(v->vgic.priv[3].enabled);	/* SGIs */
+	/* Guest state set, then the VM reset: back to reset values */
+	val = 3;
+	EXPECT_TRUE(vgic_mmio(v, VGIC_DEFAULT_GICD_BASE, true, 4, &val));
+	val = 0;
+	EXPECT_TRUE(vgic_mmio(v, VGIC_DEFAULT_GICD_BASE - 0x20000 + 0x14,
+			      true, 4, &val));
+	vgic_set_level(vm, 40, true);
+	EXPECT_EQ(vm->vgic.ctlr, 3);
+	EXPECT_FALSE(v->vgic.sleep);
+	EXPECT_EQ(vm_reset(40), GH_ERROR_OK);
+	EXPECT_EQ(vm->vgic.ctlr, 0);
+	EXPECT_TRUE(v->vgic.sleep);
+	EXPECT_TRUE(vm->vgic.spi[8].line);	/* inputs stay */
 	vm_destroy(40);
 }

@@ -704,6 +704,16 @@ TEST(vmlife_dt_flips)
 		d.shm_label = EXTRA_LABEL;
 		d.shm_base = EXTRA_IPA;
 		d.ncpus = 1 + (int)rnd(VM_MAX_VCPUS);
+		d.nbells = rnd(3);
+		d.bell[0] = g_bell_ok(3, 1, 4);
+		d.bell[1] = g_bell_ok(4, 95, 1);
+		if (rnd(2)) {
+			d.gic = true;
+			d.gicd = 0x3fff0000;
+			d.gicd_size = 0x10000;
+			d.gicr = 0x3fef0000;
+			d.gicr_size = 0x100000;
+		}
 		memset(buf, 0, sizeof(buf));
 		len = g_build_dt(buf, sizeof(buf), &d);
 		for (unsigned int flips = 1 + rnd(3); flips; flips--)
@@ -720,11 +730,14 @@ TEST(vmlife_dt_flips)
 			ASSERT_TRUE(mvm() != NULL);
 			EXPECT_TRUE(mvm()->nr_vcpus >= 1 && mvm()->nr_vcpus <= VM_MAX_VCPUS);
 			EXPECT_TRUE(mock.nr_maps >= 2);
+			EXPECT_TRUE(mvm()->nr_bells <= 2);
 		}
 		EXPECT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_OK);
 		EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_OK);
 		EXPECT_EQ(g_reclaim(extra, 0), RM_ERROR_OK);
 		ASSERT_EQ(mock.violations, 0);
+		EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_OK);
+		EXPECT_EQ(mock.nr_bells, 0);
 	}
 	printf("# %u built, %u refused\n", built, refused);
 	EXPECT_TRUE(built > 100 && refused > 100);
@@ -746,5 +759,271 @@ TEST(vmlife_reset_from_load)
 	EXPECT_EQ(g_reclaim(extra, 0), RM_ERROR_OK);
 	EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_OK);
 	EXPECT_EQ(mock.nr_vms, 0);
+	EXPECT_EQ(mock.violations, 0);
+}
+
+/* ------------------------------------------------------------ doorbells */
+
+#define GICD_BASE	0x3fff0000ULL
+#define GICR_BASE	0x3ffb0000ULL	/* two vCPUs' frames below the GICD */
+
+static struct g_dt dt_bells(void)
+{
+	struct g_dt d = dt_ok;
+
+	d.nbells = 3;
+	d.bell[0] = g_bell_ok(5, 0, 1);		/* INTID 32, edge */
+	d.bell[1] = g_bell_ok(0xfffffff0, 1, 4);	/* INTID 33, level */
+	d.bell[2] = g_bell_ok(0, 95, 1);	/* INTID 127: the last SPI */
+	d.gic = true;
+	d.gicd = GICD_BASE;
+	d.gicd_size = 0x10000;
+	d.gicr = GICR_BASE;
+	d.gicr_size = 2 * 0x20000;
+	return d;
+}
+
+/* An entry as shared/gunyah-abi.md §3 lays it out. */
+static void bell_entry(u8 *e, u16 vmid, u32 label, u64 capid)
+{
+	memset(e, 0, 44);
+	e[0] = 0;				/* BELL_TX */
+	le16(e + 2, vmid);			/* partner */
+	le32(e + 4, (u32)capid);		/* handle */
+	le32(e + 8, label);
+	le64(e + 12, capid);			/* virq_handle, virq, base, size: 0 */
+}
+
+TEST(vmlife_bells_resources)
+{
+	struct g_dt d = dt_bells();
+	u8 rep[512], want[44];
+	size_t rep_len = 0;
+
+	setup();
+	put_dt(&d);
+	ASSERT_EQ(configure(), RM_ERROR_OK);
+	ASSERT_EQ(init_vm(), RM_ERROR_OK);
+	ASSERT_TRUE(mvm() != NULL);
+	ASSERT_EQ(mvm()->nr_bells, 3);
+	EXPECT_EQ(mvm()->bell_intid[0], 32);
+	EXPECT_EQ(mvm()->bell_intid[1], 33);
+	EXPECT_EQ(mvm()->bell_intid[2], 127);
+	EXPECT_TRUE(mvm()->gic);
+	EXPECT_EQ(mvm()->gicd_base, GICD_BASE);
+	EXPECT_EQ(mvm()->gicr_base, GICR_BASE);
+
+	ASSERT_EQ(g_hyp_resources(vm, rep, &rep_len), RM_ERROR_OK);
+	ASSERT_EQ(rep_len, 4 + 5 * 44);
+	EXPECT_EQ(rm_get_le32(rep), 5);
+	EXPECT_EQ(rep[4], RM_HYP_RES_VCPU);		/* vCPUs first */
+	EXPECT_EQ(rep[4 + 44], RM_HYP_RES_VCPU);
+	bell_entry(want, vm, 5, MOCK_BELL_CAPID(vm, 0));
+	EXPECT_MEMEQ(rep + 4 + 2 * 44, want, 44);
+	bell_entry(want, vm, 0xfffffff0, MOCK_BELL_CAPID(vm, 1));
+	EXPECT_MEMEQ(rep + 4 + 3 * 44, want, 44);
+	bell_entry(want, vm, 0, MOCK_BELL_CAPID(vm, 2));
+	EXPECT_MEMEQ(rep + 4 + 4 * 44, want, 44);
+	/* handle: the capid's low word (unique, not 0) */
+	EXPECT_EQ(rm_get_le32(rep + 4 + 2 * 44 + 4), 0x2000 + vm * 16);
+
+	/* Reset keeps the VM's resources; dealloc frees them. */
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_OK);
+	EXPECT_EQ(mock.nr_bells, 3);
+	EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_OK);
+	EXPECT_EQ(g_reclaim(extra, 0), RM_ERROR_OK);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_OK);
+	EXPECT_EQ(mock.nr_bells, 0);
+	EXPECT_EQ(mock.nr_vms, 0);
+	EXPECT_EQ(mock.violations, 0);
+}
+
+/* The most a VM can have: 8 vCPUs and 8 doorbells in one reply. */
+TEST(vmlife_bells_max)
+{
+	struct g_dt d = dt_bells();
+	u8 rep[RM_REPLY_MAX];
+	size_t rep_len = 0;
+
+	setup();
+	d.ncpus = VM_MAX_VCPUS;
+	d.gicr = GICD_BASE - VM_MAX_VCPUS * 0x20000;
+	d.gicr_size = VM_MAX_VCPUS * 0x20000;
+	d.nbells = VM_MAX_DOORBELLS;
+	for (unsigned int i = 0; i < VM_MAX_DOORBELLS; i++)
+		d.bell[i] = g_bell_ok(100 + i, 10 + i, i % 2 ? 4 : 1);
+	put_dt(&d);
+	ASSERT_EQ(configure(), RM_ERROR_OK);
+	ASSERT_EQ(init_vm(), RM_ERROR_OK);
+	ASSERT_EQ(g_hyp_resources(vm, rep, &rep_len), RM_ERROR_OK);
+	ASSERT_EQ(rep_len, 4 + 16 * 44);
+	EXPECT_EQ(rm_get_le32(rep), 16);
+	for (unsigned int i = 0; i < VM_MAX_DOORBELLS; i++) {
+		u8 want[44];
+
+		bell_entry(want, vm, 100 + i, MOCK_BELL_CAPID(vm, i));
+		EXPECT_MEMEQ(rep + 4 + (VM_MAX_VCPUS + i) * 44, want, 44);
+		EXPECT_EQ(mvm()->bell_intid[i], 32 + 10 + i);
+	}
+
+	/* One more is refused at INIT. */
+	setup();
+	d.nbells = VM_MAX_DOORBELLS + 1;
+	d.bell[VM_MAX_DOORBELLS] = g_bell_ok(200, 50, 1);
+	put_dt(&d);
+	ASSERT_EQ(configure(), RM_ERROR_OK);
+	EXPECT_EQ(init_vm(), RM_ERROR_ARGUMENT_INVALID);
+	EXPECT_EQ(mock.bell_calls, 0);
+	EXPECT_EQ(mock.violations, 0);
+}
+
+/* Each malformed doorbell or GIC node: INIT_FAILED, nothing left, next VM fine. */
+TEST(vmlife_bell_dt_errors)
+{
+	struct g_dt d[32];
+	unsigned int n = 0;
+
+#define BELL_BAD(field, value) do {					\
+	d[n] = dt_bells(); d[n].bell[1].field = value; n++;		\
+} while (0)
+	BELL_BAD(no_label, true);
+	BELL_BAD(no_peer, true);
+	BELL_BAD(no_irq, true);
+	BELL_BAD(irq_cells, 2);
+	BELL_BAD(irq_cells, 4);
+	BELL_BAD(type, 1);			/* a PPI */
+	BELL_BAD(spi, 96);			/* INTID 128: beyond the vGIC */
+	BELL_BAD(spi, 0xffffffe0);		/* would wrap to INTID 0 */
+	BELL_BAD(flags, 0);
+	BELL_BAD(flags, 2);			/* edge falling */
+	BELL_BAD(flags, 8);			/* level low */
+	BELL_BAD(flags, 0x104);
+	BELL_BAD(label, 5);			/* label of bell[0] again */
+	BELL_BAD(spi, 95);			/* SPI of bell[2] again */
+#undef BELL_BAD
+	d[n] = dt_bells(); d[n++].gic_compat = "arm,gic-400";
+	d[n] = dt_bells(); d[n++].gic_phandle = 7;	/* no such node */
+	d[n] = dt_bells(); d[n++].gic_nreg = 1;		/* no GICR */
+	d[n] = dt_bells(); d[n++].gicd_size = 0x8000;
+	d[n] = dt_bells(); d[n++].gicr_size = 0x20000;	/* one frame, two vCPUs */
+	d[n] = dt_bells(); d[n].gic_cells = 1; d[n++].gicr_size = 0x1ffff;
+
+	for (unsigned int i = 0; i < n; i++) {
+		setup();
+		put_dt(&d[i]);
+		ASSERT_EQ(configure(), RM_ERROR_OK);
+		EXPECT_EQ(init_vm(), RM_ERROR_ARGUMENT_INVALID);
+		/* Refused while parsing: no VM was even created. */
+		EXPECT_EQ(mock.create_calls, 0);
+		EXPECT_EQ(mock.bell_calls, 0);
+		EXPECT_EQ(mock.nr_bells, 0);
+		EXPECT_EQ(mock.nr_vms, 0);
+		EXPECT_EQ(mock.nr_maps, 0);
+		EXPECT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_OK);
+		EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_OK);
+		EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_OK);
+		EXPECT_EQ(g_reclaim(extra, 0), RM_ERROR_OK);
+		EXPECT_EQ(mock.pages_out, 0);
+		EXPECT_EQ(mock.violations, 0);
+		if (unit_test_failed) {
+			printf("# variant %u\n", i);
+			return;
+		}
+	}
+
+	/* The same VMID slot then takes a good DT. */
+	{
+		struct g_dt ok = dt_bells();
+
+		setup();
+		put_dt(&ok);
+		ASSERT_EQ(configure(), RM_ERROR_OK);
+		ASSERT_EQ(init_vm(), RM_ERROR_OK);
+		EXPECT_EQ(mock.nr_bells, 3);
+	}
+}
+
+/* A mechanism refusing half way: everything created so far is undone. */
+TEST(vmlife_bell_rollback)
+{
+	for (unsigned int k = 0; k < 3; k++) {
+		struct g_dt d = dt_bells();
+
+		setup();
+		put_dt(&d);
+		if (k == 0)
+			mock.fail_bell_at = 1;
+		else if (k == 1)
+			mock.fail_bell_at = 3;
+		else
+			mock.fail_vgic_at = 1;	/* e.g. frames outside the window */
+		ASSERT_EQ(configure(), RM_ERROR_OK);
+		EXPECT_NE(init_vm(), RM_ERROR_OK);
+		EXPECT_EQ(mock.nr_vms, 0);
+		EXPECT_EQ(mock.nr_bells, 0);
+		EXPECT_EQ(mock.nr_maps, 0);
+		{
+			static u8 rep[RM_REPLY_MAX];
+			size_t rep_len = 0;
+
+			EXPECT_EQ(g_hyp_resources(vm, rep, &rep_len), RM_ERROR_OK);
+			EXPECT_EQ(rep_len, 4);		/* nothing listed */
+			EXPECT_EQ(rm_get_le32(rep), 0);
+		}
+		EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_OK);
+		EXPECT_EQ(g_reclaim(extra, 0), RM_ERROR_OK);
+		EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_OK);
+		EXPECT_EQ(mock.violations, 0);
+	}
+}
+
+TEST(vmlife_gic_variants)
+{
+	struct g_dt d = dt_bells();
+
+	/* No interrupts/config: the vGIC keeps its defaults. */
+	setup();
+	d.gic = false;
+	put_dt(&d);
+	ASSERT_EQ(configure(), RM_ERROR_OK);
+	ASSERT_EQ(init_vm(), RM_ERROR_OK);
+	EXPECT_FALSE(mvm()->gic);
+	EXPECT_EQ(mock.vgic_calls, 0);
+	EXPECT_EQ(mvm()->nr_bells, 3);
+
+	/* One-cell addresses, GICC/GICH/GICV entries after the two. */
+	setup();
+	d = dt_bells();
+	d.gic_cells = 1;
+	d.gic_nreg = 4;
+	d.gicd = 0x2fff0000;
+	d.gicr = 0x2ff00000;
+	d.gicr_size = 0x80000;
+	put_dt(&d);
+	ASSERT_EQ(configure(), RM_ERROR_OK);
+	ASSERT_EQ(init_vm(), RM_ERROR_OK);
+	EXPECT_TRUE(mvm()->gic);
+	EXPECT_EQ(mvm()->gicd_base, 0x2fff0000);
+	EXPECT_EQ(mvm()->gicr_base, 0x2ff00000);
+	EXPECT_EQ(mock.vgic_calls, 1);
+
+	/* An interrupts node without config: defaults as well. */
+	setup();
+	d = dt_bells();
+	d.gic_no_config = true;
+	put_dt(&d);
+	ASSERT_EQ(configure(), RM_ERROR_OK);
+	ASSERT_EQ(init_vm(), RM_ERROR_OK);
+	EXPECT_FALSE(mvm()->gic);
+	EXPECT_EQ(mock.vgic_calls, 0);
+
+	/* No doorbells: only vCPU entries. */
+	setup();
+	d = dt_bells();
+	d.nbells = 0;
+	put_dt(&d);
+	ASSERT_EQ(configure(), RM_ERROR_OK);
+	ASSERT_EQ(init_vm(), RM_ERROR_OK);
+	EXPECT_EQ(mvm()->nr_bells, 0);
 	EXPECT_EQ(mock.violations, 0);
 }

@@ -176,6 +176,7 @@ void vm_destroy(u16 vmid)
 		return;
 	}
 	mock_unmap(vmid, 0, ~0ULL);
+	mock.nr_bells -= vm->nr_bells;		/* freed with their VM */
 	vm->exists = false;
 	mock.nr_vms--;
 	mock.destroy_calls++;
@@ -238,6 +239,50 @@ int vm_vcpu_create(u16 vmid, unsigned int index, u64 *capid, u32 *virq)
 	vm->nr_vcpus++;
 	*capid = MOCK_VCPU_CAPID(vmid, index);
 	*virq = MOCK_VCPU_VIRQ(index);
+	return GH_ERROR_OK;
+}
+
+/* Doorbell SPIs: the RM must have checked range and uniqueness from the DT. */
+int vm_doorbell_create(u16 vmid, u32 intid, u64 *capid)
+{
+	int ret = mock_inject(&mock.bell_calls, mock.fail_bell_at, GH_ERROR_NORESOURCES);
+	struct mock_vm *vm = mock_vm(vmid);
+
+	if (ret)
+		return ret;
+	if (!vm || intid < VM_DOORBELL_INTID_MIN || intid >= VM_DOORBELL_INTID_END ||
+	    vm->nr_bells == VM_MAX_DOORBELLS) {
+		mock.violations++;
+		return GH_ERROR_ARG_INVAL;
+	}
+	for (unsigned int i = 0; i < vm->nr_bells; i++) {
+		if (vm->bell_intid[i] == intid) {
+			mock.violations++;
+			return GH_ERROR_VIRQ_BOUND;
+		}
+	}
+	*capid = MOCK_BELL_CAPID(vmid, vm->nr_bells);
+	vm->bell_intid[vm->nr_bells++] = intid;
+	mock.nr_bells++;
+	return GH_ERROR_OK;
+}
+
+/* Where the frames may go is the vGIC's check: refusals are injected. */
+int vm_vgic_config(u16 vmid, u64 gicd_base, u64 gicr_base)
+{
+	int ret = mock_inject(&mock.vgic_calls, mock.fail_vgic_at, GH_ERROR_ARG_INVAL);
+	struct mock_vm *vm = mock_vm(vmid);
+
+	if (ret)
+		return ret;
+	/* After the vCPUs, so that all their redistributors are checked. */
+	if (!vm || !vm->nr_vcpus || vm->running) {
+		mock.violations++;
+		return GH_ERROR_OBJECT_STATE;
+	}
+	vm->gic = true;
+	vm->gicd_base = gicd_base;
+	vm->gicr_base = gicr_base;
 	return GH_ERROR_OK;
 }
 

@@ -23,6 +23,7 @@
 #define MOCK_MAPS		64
 #define MOCK_VCPU_CAPID(vmid, i) (0x1000ULL + (vmid) * 16ULL + (i))
 #define MOCK_VCPU_VIRQ(i)	(96U + (i))
+#define MOCK_BELL_CAPID(vmid, i) (0x2000ULL + (vmid) * 16ULL + (i))
 
 struct mock_page {
 	u16 owner;		/* 0: the host's */
@@ -43,6 +44,10 @@ struct mock_vm {
 	bool running;
 	unsigned int nr_vcpus;
 	struct vm_boot boot;
+	unsigned int nr_bells;
+	u32 bell_intid[VM_MAX_DOORBELLS];
+	bool gic;		/* vm_vgic_config() called */
+	u64 gicd_base, gicr_base;
 };
 
 struct vm_mock {
@@ -57,6 +62,8 @@ struct vm_mock {
 	unsigned int create_calls, fail_create_at;
 	unsigned int map_calls, fail_map_at;
 	unsigned int vcpu_calls, fail_vcpu_at;
+	unsigned int bell_calls, fail_bell_at, nr_bells;	/* nr_bells: alive */
+	unsigned int vgic_calls, fail_vgic_at;
 	unsigned int start_calls, stop_calls, reset_calls, destroy_calls;
 };
 

@@ -19,6 +19,10 @@
 #define GICD_BASE		0x08000000UL
 #define GICD_ISPENDR(n)		(0x200 + 4 * (n))
 #define GICD_ICPENDR(n)		(0x280 + 4 * (n))
+#define GICR_BASE		0x080a0000UL	/* CPU 0's redistributor */
+#define GICR_WAKER		0x0014
+#define GICR_SGI_IGROUPR0	0x10080
+#define GICR_SGI_ISENABLER0	0x10100
 
 #define PSCI_VERSION		0x84000000U
 #define PSCI_CPU_OFF		0x84000002U
@@ -203,9 +207,20 @@ static void test_smccc(void)
 	      r.x2 == GH_UUID_2 && r.x3 == GH_UUID_3, 1);
 	r = hvc(HCALL(GH_HCALL_HYP_IDENTIFY), 0, 0, 0, 0, 0);
 	check("hyp_identify api_info", r.x0, 0x5100000000008001UL);
-	check("hyp_identify flags0: msgqueue, vcpu, vcpu_run", r.x1,
-	      GH_API_FLAG0_MSGQUEUE | GH_API_FLAG0_VCPU | GH_API_FLAG0_VCPU_RUN);
-	check("unknown hypercall", hvc(HCALL(0x12), 0, 0, 0, 0, 0).x0, NEG(-1));
+	check("hyp_identify flags0: doorbell, msgqueue, vcpu, vcpu_run", r.x1,
+	      GH_API_FLAG0_DOORBELL | GH_API_FLAG0_MSGQUEUE | GH_API_FLAG0_VCPU |
+	      GH_API_FLAG0_VCPU_RUN);
+	check("unknown hypercall", hvc(HCALL(0x16), 0, 0, 0, 0, 0).x0, NEG(-1));
+	/* No VM has doorbells here: only the cspace answers. */
+	check("doorbell_send: unknown capid",
+	      hvc(HCALL(GH_HCALL_DOORBELL_SEND), 200, 1, 0, 0, 0).x0,
+	      GH_ERROR_CSPACE_CAP_NULL);
+	check("doorbell_send: a message queue",
+	      hvc(HCALL(GH_HCALL_DOORBELL_SEND), 0, 1, 0, 0, 0).x0,
+	      GH_ERROR_CSPACE_WRONG_OBJ_TYPE);
+	check("doorbell_mask: reserved argument",
+	      hvc(HCALL(GH_HCALL_DOORBELL_MASK), 200, 1, 0, 1, 0).x0,
+	      GH_ERROR_ARG_INVAL);
 	check("SiP call", smc(0x82000000, 0, 0, 0).x0, NEG(-1));
 	check("yielding call", smc(0x06000000, 0, 0, 0).x0, NEG(-1));
 	check("TRNG_VERSION (not PSCI)", smc(0x84000050, 0, 0, 0).x0, NEG(-1));
@@ -529,12 +544,45 @@ static bool intid_pending(u32 intid)
 	return gicd[GICD_ISPENDR(intid / 32) / 4] & BIT(intid % 32);
 }
 
+/*
+ * The GIC as Linux leaves it (distributor and this CPU's redistributor on,
+ * group 1, PMR open), IRQs still masked at EL1: physical interrupts then
+ * exit a running guest and wake WFI, as with a real host.
+ */
+static void gic_host_init(void)
+{
+	volatile u32 *gicd = (volatile u32 *)GICD_BASE;
+	volatile u8 *rd = (volatile u8 *)GICR_BASE;
+
+	gicd[0] = 0x13;		/* ARE, EnableGrp1, EnableGrp0 (DS = 1) */
+	while (gicd[0] & BIT(31))
+		;
+	*(volatile u32 *)(rd + GICR_WAKER) = 0;
+	while (*(volatile u32 *)(rd + GICR_WAKER) & BIT(2))
+		;
+	*(volatile u32 *)(rd + GICR_SGI_IGROUPR0) = ~0U;
+	asm volatile("msr s3_0_c12_c12_5, %0\n isb" : : "r"(7UL));
+	asm volatile("msr s3_0_c4_c6_0, %0" : : "r"(0xffUL));
+	asm volatile("msr s3_0_c12_c12_7, %0\n isb" : : "r"(1UL));
+}
+
+static u32 host_ppi_enables(void)
+{
+	return *(volatile u32 *)(GICR_BASE + GICR_SGI_ISENABLER0) &
+	       (7U << 25);
+}
+
 static void test_vm(void)
 {
-	u64 n, v0 = 0, tpidr = 0, v;
+	u64 n, v0 = 0, tpidr = 0, v, deadline, now;
+	volatile u32 *gicd = (volatile u32 *)GICD_BASE;
+	u32 ppis;
 	struct run r;
+	int i;
 
 	asm volatile("msr cpacr_el1, %0\n isb" : : "r"(3UL << 20));
+	gic_host_init();
+	ppis = host_ppi_enables();
 	n = exc_count;
 	asm volatile("mov x9, #0x5555\n fmov d0, x9" : : : "x9");
 	asm volatile("msr tpidr_el1, %0" : : "r"(0xfeedUL));
@@ -562,9 +610,8 @@ static void test_vm(void)
 	check("vm: 32-bit load zero-extends", run_is(
 	      vcpu_run(VMST_CAP0, 0x1abcdef01UL, 0), 5, 0x10000018, 8,
 	      0xabcdef01), 1);
-	r = vcpu_run(VMST_CAP0, 0, 0);
-	check("vm: ICC_PMR_EL1 access is UNDEF in the guest", r.state == 5 &&
-	      r.d0 == 0x10000100 && (r.d2 >> 26) == 0, 1);
+	check("vm: guest ICC_PMR_EL1 is virtual, ICC_SRE_EL1 reads 7",
+	      run_is(vcpu_run(VMST_CAP0, 0, 0), 5, 0x10000100, 8, 0x7f0), 1);
 	check("vm: PSCI_VERSION 1.1", run_is(vcpu_run(VMST_CAP0, 0, 0),
 	      5, 0x10000020, 8, 0x10001), 1);
 	check("vm: PSCI CPU_ON succeeds", run_is(vcpu_run(VMST_CAP0, 0, 0),
@@ -577,6 +624,24 @@ static void test_vm(void)
 	      vcpu_run(VMST_CAP1, 0, 0), 6, 0, 0, 0), 1);
 	check("vm: and again", run_is(vcpu_run(VMST_CAP1, 0, 0), 6, 0, 0, 0),
 	      1);
+	check("vm: guest timer IRQ through the vGIC while running",
+	      run_is(vcpu_run(VMST_CAP0, 0, 0), 5, 0x10000108, 8, 27), 1);
+	r = vcpu_run(VMST_CAP0, 0, 0);
+	deadline = r.d2;
+	check("vm: guest arms its timer", r.state == 5 && r.d0 == 0x10000110,
+	      1);
+	check("vm: WFI with the timer armed expects wakeup",
+	      run_is(vcpu_run(VMST_CAP0, 0, 0), 1, 0, 1, 0), 1);
+	gicd[GICD_ICPENDR((32 + 130) / 32) / 4] = BIT((32 + 130) % 32);
+	for (i = 0; i < 1000 && !intid_pending(32 + 130); i++)
+		asm volatile("wfi");	/* trapped: the stub waits */
+	asm volatile("isb\n mrs %0, cntvct_el0" : "=r"(now));
+	check("vm: wakeup SPI raised at the deadline from the host's WFI",
+	      intid_pending(32 + 130) && now >= deadline, 1);
+	check("vm: woken vCPU takes its timer IRQ",
+	      run_is(vcpu_run(VMST_CAP0, 0, 0), 5, 0x10000108, 8, 27), 1);
+	check("vm: host's PPI 25-27 enables restored", host_ppi_enables(),
+	      ppis);
 	check("vm: SYSTEM_OFF: powered off, VM exited", run_is(
 	      vcpu_run(VMST_CAP0, 0, 0), 2, 1, 0, 0), 1);
 	check("vm: stays off", run_is(vcpu_run(VMST_CAP0, 0, 0), 2, 1, 0, 0),
