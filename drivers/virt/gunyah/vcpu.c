@@ -208,6 +208,16 @@ static int gunyah_vcpu_handle(struct gunyah_vcpu *vcpu,
 		if (resp->state_data[1] > sizeof(run->mmio.data) ||
 		    !resp->state_data[1])
 			return -EIO;
+		/*
+		 * A write that matches an ioeventfd completes here, without
+		 * userspace: the resume data, zeroed after the call, tells the
+		 * hypervisor the access was emulated.
+		 */
+		if (resp->state == GUNYAH_VCPU_ADDRSPACE_VMMIO_WRITE &&
+		    gunyah_vm_mmio_write(vcpu->ghvm, resp->state_data[0],
+					 resp->state_data[1],
+					 resp->state_data[2]))
+			return 1;
 		run->exit_reason = GUNYAH_VCPU_EXIT_MMIO;
 		run->mmio.phys_addr = resp->state_data[0];
 		run->mmio.len = resp->state_data[1];

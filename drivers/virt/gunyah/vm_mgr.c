@@ -77,12 +77,11 @@ atomic_t gunyah_live_vms = ATOMIC_INIT(0);
 /* How long teardown waits for the RM to report a stop or a reset */
 #define GUNYAH_VM_STATUS_TIMEOUT	(10 * HZ)
 
-/*
- * The function types: GH_VM_ADD_FUNCTION looks the type up here. irqfd and
- * ioeventfd come with the doorbell support.
- */
+/* The function types: GH_VM_ADD_FUNCTION looks the type up here. */
 static const struct gunyah_vm_function *const gunyah_vm_functions[] = {
 	[GUNYAH_FN_VCPU] = &gunyah_vcpu_function,
+	[GUNYAH_FN_IRQFD] = &gunyah_irqfd_function,
+	[GUNYAH_FN_IOEVENTFD] = &gunyah_ioeventfd_function,
 };
 
 /**
@@ -232,6 +231,8 @@ static struct gunyah_vm *gunyah_vm_alloc(struct gunyah_rm *rm)
 	ghvm->vm_status = GUNYAH_RM_VM_STATUS_NO_STATE;
 	init_waitqueue_head(&ghvm->vm_status_wait);
 	init_waitqueue_head(&ghvm->vcpu_wait);
+	spin_lock_init(&ghvm->ioeventfd_lock);
+	INIT_LIST_HEAD(&ghvm->ioeventfds);
 	ghvm->nb.notifier_call = gunyah_vm_rm_notification;
 
 	ret = gunyah_rm_notifier_register(rm, &ghvm->nb);
@@ -361,6 +362,28 @@ static int gunyah_vm_get_resources(struct gunyah_vm *ghvm)
 	return ret;
 }
 
+/*
+ * Every irqfd needs its doorbell: a label that the VM's DT does not give a
+ * doorbell would be a silent no-op, so the start fails instead (ENODEV, the
+ * errno of a vCPU run without its resource too).
+ */
+static int gunyah_vm_check_tickets(struct gunyah_vm *ghvm)
+{
+	struct gunyah_vm_resource_ticket *ticket;
+
+	list_for_each_entry(ticket, &ghvm->resource_tickets, vm_list) {
+		if (ticket->resource_type != GUNYAH_RESOURCE_TYPE_BELL_TX ||
+		    !list_empty(&ticket->resources))
+			continue;
+		dev_err(ghvm->rm->dev,
+			"VM %u: irqfd label %u: no doorbell in the VM's DT\n",
+			ghvm->vmid, ticket->label);
+		return -ENODEV;
+	}
+
+	return 0;
+}
+
 static void gunyah_vm_free_resources(struct gunyah_vm *ghvm)
 {
 	struct gunyah_resource *ghrsc, *tmp;
@@ -392,7 +415,8 @@ static int gunyah_vm_send_boot_context(struct gunyah_vm *ghvm)
 /*
  * The start sequence: give the memory to the RM, VM_CONFIG_IMAGE with the
  * parcel holding the DTB, VM_SET_FIRMWARE_MEM, VM_INIT, the boot context,
- * VM_GET_HYP_RESOURCES (handed to the functions by type and label), VM_START.
+ * VM_GET_HYP_RESOURCES (handed to the functions by type and label; every
+ * irqfd must get its doorbell), VM_START.
  */
 static int gunyah_vm_start_locked(struct gunyah_vm *ghvm)
 {
@@ -487,6 +511,10 @@ static int gunyah_vm_start_locked(struct gunyah_vm *ghvm)
 			 ghvm->vmid, ret);
 		return ret;
 	}
+
+	ret = gunyah_vm_check_tickets(ghvm);
+	if (ret)
+		return ret;
 
 	ret = gunyah_rm_vm_start(ghvm->rm, ghvm->vmid);
 	if (ret) {

@@ -6,6 +6,7 @@
 #ifndef __GUNYAH_VM_MGR_PRIV_H
 #define __GUNYAH_VM_MGR_PRIV_H
 
+#include <linux/bits.h>
 #include <linux/gunyah_rsc_mgr.h>
 #include <linux/kref.h>
 #include <linux/list.h>
@@ -151,6 +152,9 @@ struct gunyah_vm_mem {
  * @vcpu_wait: Woken on vCPU wakeup interrupts and VM status changes.
  * @nb: Our RM notifier.
  * @start_failed: The start sequence failed; the VM cannot start.
+ * @ioeventfd_lock: Protects @ioeventfds for the vCPUs' lookups; changes
+ *                  also hold @lock.
+ * @ioeventfds: &struct gunyah_ioeventfd registered (gunyah_ioeventfd.c).
  */
 struct gunyah_vm {
 	struct kref kref;
@@ -174,6 +178,9 @@ struct gunyah_vm {
 	wait_queue_head_t vcpu_wait;
 	struct notifier_block nb;
 	bool start_failed;
+
+	spinlock_t ioeventfd_lock; /* see above */
+	struct list_head ioeventfds;
 };
 
 struct gunyah_vm *gunyah_vm_get(struct gunyah_vm *ghvm);
@@ -208,6 +215,41 @@ void gunyah_vm_place_resource(struct gunyah_vm *ghvm,
 
 /* vCPU function: vcpu.c */
 extern const struct gunyah_vm_function gunyah_vcpu_function;
+
+/* irqfd function: gunyah_irqfd.c */
+extern const struct gunyah_vm_function gunyah_irqfd_function;
+
+/*
+ * ioeventfd function: gunyah_ioeventfd.c. crosvm passes 1 << 1 for
+ * GUNYAH_IOEVENTFD_FLAGS_DATAMATCH: accepted as a synonym.
+ */
+#define GUNYAH_IOEVENTFD_CROSVM_DATAMATCH	BIT(1)
+
+/**
+ * struct gunyah_ioeventfd_desc - What an ioeventfd matches
+ * @addr: Guest physical address.
+ * @len: Size of the write: 1, 2, 4 or 8, or 0 for any size.
+ * @datamatch: Match only writes of @data.
+ * @data: The value to match when @datamatch, else 0.
+ */
+struct gunyah_ioeventfd_desc {
+	u64 addr;
+	u32 len;
+	bool datamatch;
+	u64 data;
+};
+
+extern const struct gunyah_vm_function gunyah_ioeventfd_function;
+bool gunyah_vm_mmio_write(struct gunyah_vm *ghvm, u64 addr, u32 len, u64 data);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+int gunyah_ioeventfd_parse(const struct gunyah_fn_ioeventfd_arg *arg,
+			   struct gunyah_ioeventfd_desc *desc);
+bool gunyah_ioeventfd_conflict(const struct gunyah_ioeventfd_desc *a,
+			       const struct gunyah_ioeventfd_desc *b);
+bool gunyah_ioeventfd_match(const struct gunyah_ioeventfd_desc *desc, u64 addr,
+			    u32 len, u64 data);
+#endif
 
 /* Counters for tests, in /sys/class/misc/gunyah/ */
 extern atomic64_t gunyah_pinned_pages;

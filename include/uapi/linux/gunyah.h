@@ -208,9 +208,16 @@ struct gunyah_fn_vcpu_arg {
 
 /**
  * enum gunyah_irqfd_flags - Flags of &struct gunyah_fn_irqfd_arg
- * @GUNYAH_IRQFD_FLAGS_LEVEL: The interrupt behaves like a level-triggered one
- *                            in the guest: raising it again before the guest
- *                            handled it keeps it asserted.
+ * @GUNYAH_IRQFD_FLAGS_LEVEL: The interrupt is a level one in the guest,
+ *                            as Gunyah doorbells offer it: the first signal
+ *                            asserts the line and it stays asserted, also
+ *                            after the guest acknowledged the interrupt
+ *                            (there is no resample or deassert), until the
+ *                            VM is reset; the guest masks it when done.
+ *                            The doorbell's DT node should say level-high.
+ *                            Without this flag the interrupt is an edge:
+ *                            one per signal (signals before the guest took
+ *                            the previous one merge).
  */
 enum gunyah_irqfd_flags {
 	GUNYAH_IRQFD_FLAGS_LEVEL = 1U << 0,
@@ -220,10 +227,18 @@ enum gunyah_irqfd_flags {
 
 /**
  * struct gunyah_fn_irqfd_arg - Argument of an irqfd function
- * @fd: An eventfd; writing to it raises the doorbell.
- * @label: Label of the doorbell in the VM's devicetree.
- * @flags: See &enum gunyah_irqfd_flags.
+ * @fd: An eventfd; writing to it raises the doorbell. A signal pending when
+ *      the irqfd is added, or given before the VM started, is delivered
+ *      when the doorbell exists.
+ * @label: Label of the doorbell in the VM's devicetree; unique in the VM
+ *         (EEXIST otherwise). Starting the VM fails with ENODEV when the
+ *         devicetree has no doorbell with this label (adding the irqfd does,
+ *         after the start).
+ * @flags: See &enum gunyah_irqfd_flags; other bits are rejected (EINVAL).
  * @padding: Padding, must be zero.
+ *
+ * GUNYAH_VM_REMOVE_FUNCTION finds the irqfd by @label only. Closing the
+ * eventfd does not remove the irqfd.
  */
 struct gunyah_fn_irqfd_arg {
 	__u32 fd;
@@ -239,6 +254,9 @@ struct gunyah_fn_irqfd_arg {
  * @GUNYAH_IOEVENTFD_FLAGS_DATAMATCH: Signal the eventfd only when the written
  *                                    value equals
  *                                    &struct gunyah_fn_ioeventfd_arg.datamatch.
+ *
+ * crosvm passes 1 << 1 for datamatch: Linux accepts that bit as a synonym of
+ * GUNYAH_IOEVENTFD_FLAGS_DATAMATCH. Other bits are rejected (EINVAL).
  */
 enum gunyah_ioeventfd_flags {
 	GUNYAH_IOEVENTFD_FLAGS_DATAMATCH = 1U << 0,
@@ -249,13 +267,22 @@ enum gunyah_ioeventfd_flags {
 
 /**
  * struct gunyah_fn_ioeventfd_arg - Argument of an ioeventfd function
- * @datamatch: Value compared with the written data when
- *             GUNYAH_IOEVENTFD_FLAGS_DATAMATCH is set.
+ * @datamatch: Value compared with the written data (its first @len bytes)
+ *             when GUNYAH_IOEVENTFD_FLAGS_DATAMATCH is set.
  * @addr: Guest physical address of the MMIO register.
- * @len: Access size: 1, 2, 4 or 8 bytes, or 0 for any size.
+ * @len: Access size: 1, 2, 4 or 8 bytes, or 0 for a write of any size at
+ *       @addr (not with datamatch). [@addr, @addr + max(@len, 1)) must not
+ *       wrap around.
  * @fd: The eventfd to signal.
  * @flags: See &enum gunyah_ioeventfd_flags.
  * @padding: Padding, must be zero.
+ *
+ * A guest write that matches completes in the kernel: the eventfd is
+ * signalled and the vCPU resumes without GUNYAH_VCPU_RUN returning.
+ * Registrations whose ranges [@addr, @addr + max(@len, 1)) overlap are
+ * rejected with EEXIST, except several with datamatch at the same @addr and
+ * @len and different values. GUNYAH_VM_REMOVE_FUNCTION finds the ioeventfd
+ * by @addr, @len and datamatch (with its value), not by @fd.
  */
 struct gunyah_fn_ioeventfd_arg {
 	__u64 datamatch;
