@@ -47,9 +47,10 @@ boot() { # name smp mem cpu kunit(0/1)
 	}
 	check "QEMU exited normally (rc $rc)" test "$rc" = 0
 	check "stub banner" grep -q '^hyp-stub: Gunyah EL2 hypervisor stub' "$log"
-	check "Linux at EL1 on every CPU" grep -q 'CPU: All CPU(s) started at EL1' "$log"
-	check "all $smp CPUs brought up" grep -q "smp: Brought up 1 node, $smp CPUs" "$log"
-	check "Gunyah detected (API version 1)" grep -q 'Gunyah hypervisor detected, API version 1' "$log"
+	# Anchored: the Linux guest's console ("# guest: ...") has these too.
+	check "Linux at EL1 on every CPU" grep -q '^CPU: All CPU(s) started at EL1' "$log"
+	check "all $smp CPUs brought up" grep -q "^smp: Brought up 1 node, $smp CPUs" "$log"
+	check "Gunyah detected (API version 1)" grep -q '^Gunyah hypervisor detected, API version 1' "$log"
 	check "resource manager probed (host VMID 3)" grep -q 'Gunyah resource manager probed, host VMID 3' "$log"
 	check "init reached the end of the tests" grep -q '^=== boot-test: done' "$log"
 	check "no kernel or stub error reports" bash -c "! grep -E '$BAD_LOG' '$log'"

@@ -2,13 +2,17 @@
 /*
  * gunyah-vmm: a small reference VMM for /dev/gunyah.
  *
- *   gunyah-vmm [--lend|--share] [--mem MiB] [--vcpus N] [--timeout S] [-v] IMAGE
+ *   gunyah-vmm [options] IMAGE
+ *   gunyah-vmm [options] --kernel Image [--initrd FILE] [--cmdline STR]
  *
- * Loads IMAGE at the guest RAM base (IPA 0x80000000), writes the VM's DT
- * (with /gunyah-vm-config) at the end of RAM, gives the memory to the VM,
- * starts it and runs every vCPU in a thread. Guest writes to the PL011 at
- * IPA 0x09000000 go to stdout. Exits 0 when the guest powered off, 2 when it
- * asked for a reset, 1 on any error.
+ * Loads IMAGE (a bare-metal payload) or a Linux arm64 Image at the guest RAM
+ * base (IPA 0x80000000), writes the VM's DT (with /gunyah-vm-config) at the
+ * end of RAM, gives the memory to the VM, starts it and runs every vCPU in a
+ * thread. Guest writes to the PL011 at IPA 0x09000000 go to stdout. A Linux
+ * guest gets its RAM lent, a shared bounce-buffer window after it, an
+ * initrd, a command line and the PL011's interrupt through an irqfd.
+ * Exits 0 when the guest powered off, 2 when it asked for a reset, 1 on any
+ * error.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -46,18 +50,66 @@ static bool testdev(struct gh_vm *vm, int vcpu, __u64 addr, __u32 len,
 	return true;
 }
 
+#define MIB			(1024UL * 1024)
+#define LINUX_MEM_DEFAULT	(128 * MIB)
+#define LINUX_SWIOTLB_DEFAULT	(4 * MIB)
+#define LINUX_CMDLINE_DEFAULT	"console=ttyAMA0 earlycon panic=-1"
+
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: gunyah-vmm [--lend|--share] [--mem MiB] [--vcpus N] [--timeout S] [-v] IMAGE\n"
-		"  --share      share guest memory with the VM (default)\n"
-		"  --lend       lend guest memory: the host loses access while the VM runs\n"
-		"  --mem MiB    guest RAM size (default 64)\n"
-		"  --vcpus N    number of vCPUs (default 1, at most %d)\n"
-		"  --timeout S  stop the VM after S seconds (default: none)\n"
-		"  -v           log unhandled MMIO, unusual exits and the writes to the\n"
-		"               payloads' test device at 0x0a000000\n",
+		"usage: gunyah-vmm [options] IMAGE\n"
+		"       gunyah-vmm [options] --kernel Image [--initrd FILE] [--cmdline STR]\n"
+		"  --share        share guest RAM with the VM (default for IMAGE)\n"
+		"  --lend         lend guest RAM: the host loses access while the VM runs\n"
+		"                 (default for --kernel)\n"
+		"  --mem SIZE     guest RAM size, K/M/G suffix, MiB without\n"
+		"                 (default 64M, 128M for --kernel)\n"
+		"  --vcpus N      number of vCPUs (default 1, 2 for --kernel; at most %d)\n"
+		"  --kernel FILE  boot a Linux arm64 Image\n"
+		"  --initrd FILE  the Linux guest's initramfs\n"
+		"  --cmdline STR  the Linux guest's command line\n"
+		"                 (default \"" LINUX_CMDLINE_DEFAULT "\")\n"
+		"  --swiotlb SIZE the shared bounce-buffer window after the RAM, a\n"
+		"                 restricted-dma-pool (default 4M for --kernel, else 0)\n"
+		"  --no-uart-irq  no irqfd for the PL011's interrupt (SPI 1)\n"
+		"  --timeout S    stop the VM after S seconds (default: none)\n"
+		"  -v             log unhandled MMIO, unusual exits and the writes to the\n"
+		"                 payloads' test device at 0x0a000000\n",
 		GH_MAX_VCPUS);
+}
+
+/* "128M", "4m", "1G", "512K"; a bare number is MiB. *ok false if invalid. */
+static unsigned long long parse_size(const char *s, bool *ok)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	*ok = !errno && end != s;
+	switch (*end) {
+	case 'k': case 'K':
+		v <<= 10;
+		end++;
+		break;
+	case 'g': case 'G':
+		v <<= 30;
+		end++;
+		break;
+	case 'm': case 'M':
+		v <<= 20;
+		end++;
+		break;
+	case '\0':
+		v <<= 20;
+		break;
+	default:
+		*ok = false;
+	}
+	if (*end)
+		*ok = false;
+	return v;
 }
 
 int main(int argc, char **argv)
@@ -68,16 +120,22 @@ int main(int argc, char **argv)
 		{ "mem", required_argument, NULL, 'm' },
 		{ "vcpus", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "cmdline", required_argument, NULL, 'a' },
+		{ "swiotlb", required_argument, NULL, 'w' },
+		{ "no-uart-irq", no_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
-	enum gh_mem_mode mode = GH_MEM_SHARE;
-	unsigned long mem_mib = 64, vcpus = 1, timeout = 0;
-	bool verbose = false;
+	const char *kernel = NULL, *initrd = NULL, *cmdline = NULL, *image;
+	unsigned long long mem = 0, swiotlb = ~0ULL;
+	unsigned long vcpus = 0, timeout = 0;
+	bool verbose = false, uart_irq = true, ok = true, size_ok;
+	int mode = -1, c, ret;
 	enum gh_run_end end;
-	struct gh_vm vm;
-	int c, ret;
+	static struct gh_vm vm;	/* zeroed: no irqfds declared */
 
 	while ((c = getopt_long(argc, argv, "lsm:c:t:vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -88,13 +146,30 @@ int main(int argc, char **argv)
 			mode = GH_MEM_SHARE;
 			break;
 		case 'm':
-			mem_mib = strtoul(optarg, NULL, 0);
+			mem = parse_size(optarg, &size_ok);
+			ok &= size_ok;
 			break;
 		case 'c':
 			vcpus = strtoul(optarg, NULL, 0);
 			break;
 		case 't':
 			timeout = strtoul(optarg, NULL, 0);
+			break;
+		case 'k':
+			kernel = optarg;
+			break;
+		case 'i':
+			initrd = optarg;
+			break;
+		case 'a':
+			cmdline = optarg;
+			break;
+		case 'w':
+			swiotlb = parse_size(optarg, &size_ok);
+			ok &= size_ok;
+			break;
+		case 'n':
+			uart_irq = false;
 			break;
 		case 'v':
 			verbose = true;
@@ -107,8 +182,19 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (optind != argc - 1 || !mem_mib || mem_mib > 4096 || !vcpus ||
-	    vcpus > GH_MAX_VCPUS) {
+	/* A Linux guest: lent RAM, a bounce-buffer window, two vCPUs. */
+	if (mode < 0)
+		mode = kernel ? GH_MEM_LEND : GH_MEM_SHARE;
+	if (!mem)
+		mem = kernel ? LINUX_MEM_DEFAULT : 64 * MIB;
+	if (swiotlb == ~0ULL)
+		swiotlb = kernel ? LINUX_SWIOTLB_DEFAULT : 0;
+	if (!vcpus)
+		vcpus = kernel ? 2 : 1;
+	image = kernel ? kernel : argv[optind];
+	if (!ok || optind != argc - (kernel ? 0 : 1) || (!kernel && (initrd || cmdline)) ||
+	    mem < 2 * GH_DTB_MAX_SIZE || mem > (4ULL << 30) || (mem & 0xfff) ||
+	    (swiotlb & 0xfff) || swiotlb > (1ULL << 30) || vcpus > GH_MAX_VCPUS) {
 		usage(stderr);
 		return 1;
 	}
@@ -117,27 +203,57 @@ int main(int argc, char **argv)
 	vm.verbose = verbose;
 	vm.uart_out = stdout;
 	vm.mmio_fn = testdev;
+	if (kernel) {
+		vm.cmdline = cmdline ? cmdline : LINUX_CMDLINE_DEFAULT;
+		if (!ret && uart_irq)
+			ret = gh_vm_set_uart_irq(&vm);
+	}
 	if (!ret)
-		ret = gh_vm_alloc_mem(&vm, mem_mib << 20);
+		ret = gh_vm_alloc_mem(&vm, mem);
+	if (!ret && swiotlb)
+		ret = gh_vm_alloc_shm(&vm, swiotlb);
 	if (!ret)
-		ret = gh_vm_load_image(&vm, argv[optind]);
+		ret = kernel ? gh_vm_load_linux(&vm, kernel, initrd) :
+			       gh_vm_load_image(&vm, image);
+	/* Everything is written before the memory may be lent. */
 	if (!ret)
 		ret = gh_vm_setup_dtb(&vm, vcpus, "gunyah-vmm");
 	if (!ret)
 		ret = gh_vm_map_mem(&vm, mode, 0);
+	if (!ret && swiotlb)
+		ret = gh_vm_map_shm(&vm, 1);
 	if (!ret)
 		ret = gh_vm_set_dtb_config(&vm);
 	if (!ret)
 		ret = gh_vm_add_vcpus(&vm, vcpus);
+	/*
+	 * The PL011's interrupt is a nicety (see gh_vm_set_uart_irq()): with
+	 * a driver that has no irqfd the guest still runs, without it.
+	 */
+	if (!ret && vm.uart_irqfd && gh_vm_add_irqfds(&vm)) {
+		fprintf(stderr, "gunyah-vmm: %s: %s: the PL011 has no interrupt\n",
+			vm.err_what, strerror(vm.err));
+		vm.nr_irqfds = 0;
+		vm.uart_irqfd = 0;
+	}
 	if (!ret)
-		ret = gh_vm_start(&vm);
+		ret = gh_vm_start(&vm);	/* adds the irqfds first */
 	if (ret) {
 		fprintf(stderr, "gunyah-vmm: %s: %s\n", vm.err_what, strerror(-ret));
+		if (vm.uart_irqfd)
+			fprintf(stderr,
+				"gunyah-vmm: (--no-uart-irq runs without the PL011's interrupt)\n");
 		return 1;
 	}
-	fprintf(stderr, "gunyah-vmm: started %s: %lu vCPU(s), %lu MiB %s at %#llx, DTB at %#llx\n",
-		argv[optind], vcpus, mem_mib, mode == GH_MEM_LEND ? "lent" : "shared",
-		GH_GUEST_RAM_BASE, (unsigned long long)vm.dtb_ipa);
+	fprintf(stderr, "gunyah-vmm: started %s%s: %lu vCPU(s), %llu MiB %s at %#llx",
+		kernel ? "Linux " : "", image, vcpus, mem >> 20,
+		mode == GH_MEM_LEND ? "lent" : "shared", GH_GUEST_RAM_BASE);
+	if (swiotlb)
+		fprintf(stderr, ", %llu KiB shared window at %#llx", swiotlb >> 10,
+			GH_GUEST_RAM_BASE + mem);
+	if (vm.initrd_size)
+		fprintf(stderr, ", initrd at %#llx", (unsigned long long)vm.initrd_ipa);
+	fprintf(stderr, ", DTB at %#llx\n", (unsigned long long)vm.dtb_ipa);
 
 	end = gh_vm_run(&vm, timeout * 1000);
 	fflush(stdout);

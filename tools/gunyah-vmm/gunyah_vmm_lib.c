@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -181,11 +182,32 @@ static int fail(struct gh_vm *vm, const char *what)
 	return -e;
 }
 
+#define GH_IRQFD_MAGIC	0x49525146	/* "IRQF" */
+
 int gh_vm_create(struct gh_vm *vm, const char *dev)
 {
-	int i;
+	struct gh_vm_irqfd irqfd[GH_MAX_IRQFDS];
+	int i, nr_irqfds = 0, uart_irqfd = 0;
 
+	/* Keep the irqfds declared before (gh_vm_boot() creates the VM). */
+	if (vm->irqfd_magic == GH_IRQFD_MAGIC && vm->nr_irqfds > 0 &&
+	    vm->nr_irqfds <= GH_MAX_IRQFDS) {
+		nr_irqfds = vm->nr_irqfds;
+		memcpy(irqfd, vm->irqfd, sizeof(irqfd));
+		if (vm->uart_irqfd > 0 && vm->uart_irqfd <= nr_irqfds)
+			uart_irqfd = vm->uart_irqfd;
+	}
 	memset(vm, 0, sizeof(*vm));
+	if (nr_irqfds) {
+		memcpy(vm->irqfd, irqfd, sizeof(irqfd));
+		vm->nr_irqfds = nr_irqfds;
+		vm->irqfd_magic = GH_IRQFD_MAGIC;
+		vm->uart_irqfd = uart_irqfd;
+		for (i = 0; i < nr_irqfds; i++)
+			vm->irqfd[i].fd = -1;	/* of another VM, if any */
+	}
+	vm->pl011.cr = 0x300;		/* reset: TXE | RXE */
+	vm->pl011.ifls = 0x12;		/* reset: FIFOs half full */
 	vm->dev_fd = vm->vm_fd = -1;
 	for (i = 0; i < GH_MAX_VCPUS; i++)
 		vm->vcpu_fd[i] = -1;
@@ -246,6 +268,144 @@ out:
 	return ret;
 }
 
+/* Read all of @path into @buf (at most @max bytes); its size or -errno. */
+static ssize_t read_whole(struct gh_vm *vm, const char *path, void *buf,
+			  size_t max, const char *what)
+{
+	struct stat st;
+	ssize_t n = 0, r;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(vm, what);
+	if (fstat(fd, &st) < 0) {
+		n = fail(vm, what);
+		goto out;
+	}
+	if ((size_t)st.st_size > max) {
+		errno = EFBIG;
+		n = fail(vm, what);
+		goto out;
+	}
+	while (n < st.st_size) {
+		r = read(fd, (char *)buf + n, st.st_size - n);
+		if (r <= 0) {
+			if (!r)
+				errno = EIO;
+			n = fail(vm, what);
+			goto out;
+		}
+		n += r;
+	}
+out:
+	close(fd);
+	return n;
+}
+
+static __u64 get_le64(const __u8 *p)
+{
+	__u64 v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+#define ARM64_IMAGE_MAGIC	0x644d5241	/* "ARM\x64" at offset 56 */
+#define SZ_2M			0x200000ULL
+#define SZ_4K			0x1000ULL
+
+/*
+ * Documentation/arch/arm64/booting.rst: the Image sits text_offset bytes
+ * above a 2 MiB aligned base (the RAM base: the RM enters the image parcel
+ * at its base, so text_offset must be 0, as it is since Linux 5.10) and
+ * needs image_size bytes there (its bss, initial page tables); the DTB
+ * and the initrd go above that, the DTB 8-byte aligned.
+ */
+int gh_vm_load_linux(struct gh_vm *vm, const char *kernel, const char *initrd)
+{
+	size_t dtb_off = vm->mem_size - GH_DTB_MAX_SIZE;
+	__u64 text_offset, image_size, end;
+	const __u8 *hdr = vm->mem;
+	ssize_t n;
+	struct stat st;
+
+	if (vm->mem_size < 2 * GH_DTB_MAX_SIZE) {
+		errno = EINVAL;
+		return fail(vm, "guest memory too small");
+	}
+	n = read_whole(vm, kernel, vm->mem, dtb_off, "read the kernel Image");
+	if (n < 0)
+		return n;
+	if (n < 64 || (__u32)get_le64(hdr + 56) != ARM64_IMAGE_MAGIC) {
+		errno = ENOEXEC;
+		return fail(vm, "not an arm64 Image (no \"ARM\\x64\" magic)");
+	}
+	text_offset = get_le64(hdr + 8);
+	image_size = get_le64(hdr + 16);
+	if (text_offset || !image_size) {
+		errno = ENOEXEC;
+		return fail(vm, "arm64 Image with a text_offset or no image_size");
+	}
+	end = (image_size + SZ_2M - 1) & ~(SZ_2M - 1);
+	if (end > dtb_off) {
+		errno = EFBIG;
+		return fail(vm, "the kernel's image_size does not fit in guest memory");
+	}
+	vm->initrd_ipa = 0;
+	vm->initrd_size = 0;
+	if (!initrd)
+		return 0;
+	if (stat(initrd, &st) < 0)
+		return fail(vm, "stat the initrd");
+	if ((__u64)st.st_size + end > dtb_off) {
+		errno = EFBIG;
+		return fail(vm, "the kernel and the initrd do not fit in guest memory");
+	}
+	/* Page-aligned right below the DTB: the rest of RAM stays one block. */
+	n = (dtb_off - st.st_size) & ~(SZ_4K - 1);
+	if (read_whole(vm, initrd, (__u8 *)vm->mem + n, dtb_off - n,
+		       "read the initrd") != st.st_size)
+		return -vm->err;
+	vm->initrd_ipa = GH_GUEST_RAM_BASE + n;
+	vm->initrd_size = st.st_size;
+	return 0;
+}
+
+int gh_vm_alloc_shm(struct gh_vm *vm, size_t size)
+{
+	void *p;
+
+	if (!size || (size & (SZ_4K - 1))) {
+		errno = EINVAL;
+		return fail(vm, "shared window size");
+	}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return fail(vm, "mmap the shared window");
+	vm->shm = p;
+	vm->shm_size = size;
+	return 0;
+}
+
+int gh_vm_map_shm(struct gh_vm *vm, __u32 label)
+{
+	struct gunyah_userspace_memory_region region = {
+		.label = label,
+		.flags = GH_MEM_ALLOW_READ | GH_MEM_ALLOW_WRITE,
+		.guest_phys_addr = GH_GUEST_RAM_BASE + vm->mem_size,
+		.memory_size = vm->shm_size,
+		.userspace_addr = (uintptr_t)vm->shm,
+	};
+
+	if (ioctl(vm->vm_fd, GH_VM_SET_USER_MEM_REGION, &region) < 0)
+		return fail(vm, "GH_VM_SET_USER_MEM_REGION (shared window)");
+	return 0;
+}
+
 int gh_vm_map_mem(struct gh_vm *vm, enum gh_mem_mode mode, __u32 label)
 {
 	struct gunyah_userspace_memory_region region = {
@@ -271,8 +431,9 @@ int gh_vm_map_mem(struct gh_vm *vm, enum gh_mem_mode mode, __u32 label)
 static long write_dtb(struct gh_vm *vm, void *buf, size_t size, int nr_vcpus,
 		      const char *name)
 {
-	const __u32 gic_phandle = 1;
+	const __u32 gic_phandle = 1, clk_phandle = 2, swiotlb_phandle = 3;
 	__u64 gicr = GH_GUEST_GICD_BASE - GH_GUEST_GICR_SIZE * nr_vcpus;
+	__u64 shm_ipa = GH_GUEST_RAM_BASE + vm->mem_size;
 	__u32 cells[16];
 	struct gh_fdt f;
 	char node[32];
@@ -287,17 +448,49 @@ static long write_dtb(struct gh_vm *vm, void *buf, size_t size, int nr_vcpus,
 
 	gh_fdt_begin_node(&f, "chosen");
 	gh_fdt_prop_str(&f, "stdout-path", "/pl011@9000000");
-	gh_fdt_prop_str(&f, "bootargs", "console=ttyAMA0 earlycon");
+	gh_fdt_prop_str(&f, "bootargs", vm->cmdline ? vm->cmdline :
+			"console=ttyAMA0 earlycon");
+	if (vm->initrd_size) {
+		gh_fdt_prop_u64(&f, "linux,initrd-start", vm->initrd_ipa);
+		gh_fdt_prop_u64(&f, "linux,initrd-end",
+				vm->initrd_ipa + vm->initrd_size);
+	}
 	gh_fdt_end_node(&f);
 
+	/* The RAM (lent or shared: the image parcel), then the window. */
 	gh_fdt_begin_node(&f, "memory");
 	gh_fdt_prop_str(&f, "device_type", "memory");
 	cells[0] = GH_GUEST_RAM_BASE >> 32;
 	cells[1] = (__u32)GH_GUEST_RAM_BASE;
 	cells[2] = (__u64)vm->mem_size >> 32;
 	cells[3] = (__u32)vm->mem_size;
-	gh_fdt_prop_cells(&f, "reg", cells, 4);
+	cells[4] = shm_ipa >> 32;
+	cells[5] = (__u32)shm_ipa;
+	cells[6] = (__u64)vm->shm_size >> 32;
+	cells[7] = (__u32)vm->shm_size;
+	gh_fdt_prop_cells(&f, "reg", cells, vm->shm_size ? 8 : 4);
 	gh_fdt_end_node(&f);
+
+	/*
+	 * The shared window: a bounce-buffer pool for DMA of a guest whose
+	 * other memory the host cannot see (Linux: restricted-dma-pool, used
+	 * by the devices whose memory-region points at it; it must not be
+	 * no-map). The RM places the shared parcel by this node's address
+	 * and size.
+	 */
+	if (vm->shm_size) {
+		gh_fdt_begin_node(&f, "reserved-memory");
+		gh_fdt_prop_u32(&f, "#address-cells", 2);
+		gh_fdt_prop_u32(&f, "#size-cells", 2);
+		gh_fdt_prop(&f, "ranges", NULL, 0);
+		snprintf(node, sizeof(node), "swiotlb@%llx", (unsigned long long)shm_ipa);
+		gh_fdt_begin_node(&f, node);
+		gh_fdt_prop_str(&f, "compatible", "restricted-dma-pool");
+		gh_fdt_prop_cells(&f, "reg", cells + 4, 4);
+		gh_fdt_prop_u32(&f, "phandle", swiotlb_phandle);
+		gh_fdt_end_node(&f);
+		gh_fdt_end_node(&f);
+	}
 
 	gh_fdt_begin_node(&f, "cpus");
 	gh_fdt_prop_u32(&f, "#address-cells", 1);
@@ -351,6 +544,15 @@ static long write_dtb(struct gh_vm *vm, void *buf, size_t size, int nr_vcpus,
 	gh_fdt_prop_cells(&f, "interrupts", cells, 12);
 	gh_fdt_end_node(&f);
 
+	/* The PL011's clock (Linux's AMBA bus wants an "apb_pclk"). */
+	gh_fdt_begin_node(&f, "apb-pclk");
+	gh_fdt_prop_str(&f, "compatible", "fixed-clock");
+	gh_fdt_prop_u32(&f, "#clock-cells", 0);
+	gh_fdt_prop_u32(&f, "clock-frequency", 24000000);
+	gh_fdt_prop_str(&f, "clock-output-names", "clk24mhz");
+	gh_fdt_prop_u32(&f, "phandle", clk_phandle);
+	gh_fdt_end_node(&f);
+
 	gh_fdt_begin_node(&f, "pl011@9000000");
 	gh_fdt_prop(&f, "compatible", "arm,pl011\0arm,primecell",
 		    sizeof("arm,pl011\0arm,primecell"));
@@ -359,6 +561,17 @@ static long write_dtb(struct gh_vm *vm, void *buf, size_t size, int nr_vcpus,
 	cells[2] = 0;
 	cells[3] = 0x1000;
 	gh_fdt_prop_cells(&f, "reg", cells, 4);
+	/* Level, as on QEMU's virt; see pl011_update_irq() for the doorbell. */
+	cells[0] = 0;
+	cells[1] = GH_GUEST_UART_SPI;
+	cells[2] = 4;
+	gh_fdt_prop_cells(&f, "interrupts", cells, 3);
+	cells[0] = clk_phandle;
+	cells[1] = clk_phandle;
+	gh_fdt_prop_cells(&f, "clocks", cells, 2);
+	gh_fdt_prop(&f, "clock-names", "uartclk\0apb_pclk", sizeof("uartclk\0apb_pclk"));
+	/* Matches the ID registers: the AMBA bus need not read them. */
+	gh_fdt_prop_u32(&f, "arm,primecell-periphid", 0x00241011);
 	gh_fdt_end_node(&f);
 
 	gh_fdt_begin_node(&f, "gunyah-vm-config");
@@ -377,6 +590,25 @@ static long write_dtb(struct gh_vm *vm, void *buf, size_t size, int nr_vcpus,
 	gh_fdt_end_node(&f);
 	gh_fdt_begin_node(&f, "vdevices");
 	gh_fdt_prop_str(&f, "generate", "/hypervisor");
+	for (i = 0; vm->irqfd_magic == GH_IRQFD_MAGIC && i < vm->nr_irqfds; i++) {
+		const struct gh_vm_irqfd *irq = &vm->irqfd[i];
+		char gen[64];
+
+		/* The RM makes a doorbell of each: its BELL_TX goes to the host. */
+		snprintf(node, sizeof(node), "bell-%u", irq->label);
+		snprintf(gen, sizeof(gen), "/hypervisor/bell-%u", irq->label);
+		gh_fdt_begin_node(&f, node);
+		gh_fdt_prop_str(&f, "vdevice-type", "doorbell");
+		gh_fdt_prop_str(&f, "generate", gen);
+		gh_fdt_prop_u32(&f, "label", irq->label);
+		gh_fdt_prop(&f, "peer-default", NULL, 0);
+		gh_fdt_prop(&f, "source-can-clear", NULL, 0);
+		cells[0] = 0;	/* SPI */
+		cells[1] = irq->spi;
+		cells[2] = irq->level ? 4 : 1;	/* level high : edge rising */
+		gh_fdt_prop_cells(&f, "interrupts", cells, 3);
+		gh_fdt_end_node(&f);
+	}
 	gh_fdt_end_node(&f);
 	gh_fdt_end_node(&f);
 
@@ -449,8 +681,190 @@ int gh_vm_add_vcpus(struct gh_vm *vm, int nr_vcpus)
 	return 0;
 }
 
+/* ---- irqfds and ioeventfds ---- */
+
+int gh_vm_declare_irqfd(struct gh_vm *vm, __u32 label, __u32 spi, bool level)
+{
+	struct gh_vm_irqfd *irq;
+
+	if (vm->irqfd_magic != GH_IRQFD_MAGIC) {
+		vm->irqfd_magic = GH_IRQFD_MAGIC;
+		vm->nr_irqfds = 0;
+	}
+	/* SPI numbers of the guest's GIC: 0..987 (INTIDs 32..1019). */
+	if (spi > 987 || gh_vm_irqfd_find(vm, label) >= 0)
+		return -EINVAL;
+	if (vm->nr_irqfds >= GH_MAX_IRQFDS)
+		return -ENOSPC;
+	irq = &vm->irqfd[vm->nr_irqfds];
+	irq->label = label;
+	irq->spi = spi;
+	irq->level = level;
+	irq->fd = -1;
+	return vm->nr_irqfds++;
+}
+
+int gh_vm_irqfd_find(const struct gh_vm *vm, __u32 label)
+{
+	int i;
+
+	if (vm->irqfd_magic != GH_IRQFD_MAGIC)
+		return -1;
+	for (i = 0; i < vm->nr_irqfds; i++) {
+		if (vm->irqfd[i].label == label)
+			return i;
+	}
+	return -1;
+}
+
+int gh_vm_set_uart_irq(struct gh_vm *vm)
+{
+	int i = gh_vm_declare_irqfd(vm, GH_GUEST_UART_LABEL, GH_GUEST_UART_SPI,
+				    false);
+
+	if (i < 0)
+		return i;
+	vm->uart_irqfd = i + 1;
+	return 0;
+}
+
+static int irqfd_fn(struct gh_vm *vm, int i, unsigned long req)
+{
+	struct gunyah_fn_irqfd_arg arg = {
+		.fd = vm->irqfd[i].fd,
+		.label = vm->irqfd[i].label,
+		.flags = vm->irqfd[i].level ? GUNYAH_IRQFD_FLAGS_LEVEL : 0,
+	};
+	struct gunyah_fn_desc desc = {
+		.type = GUNYAH_FN_IRQFD,
+		.arg_size = sizeof(arg),
+		.arg = (uintptr_t)&arg,
+	};
+
+	return ioctl(vm->vm_fd, req, &desc);
+}
+
+int gh_vm_add_irqfds(struct gh_vm *vm)
+{
+	int i, fd;
+
+	if (vm->irqfd_magic != GH_IRQFD_MAGIC)
+		return 0;
+	for (i = 0; i < vm->nr_irqfds; i++) {
+		if (vm->irqfd[i].fd >= 0)
+			continue;
+		fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (fd < 0)
+			return fail(vm, "eventfd (irqfd)");
+		vm->irqfd[i].fd = fd;
+		if (irqfd_fn(vm, i, GH_VM_ADD_FUNCTION) < 0) {
+			int ret = fail(vm, "GH_VM_ADD_FUNCTION(irqfd)");
+
+			close(fd);
+			vm->irqfd[i].fd = -1;
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int gh_vm_irqfd_signal(struct gh_vm *vm, int i)
+{
+	__u64 one = 1;
+
+	if (i < 0 || i >= vm->nr_irqfds || vm->irqfd[i].fd < 0)
+		return -EINVAL;
+	if (write(vm->irqfd[i].fd, &one, sizeof(one)) != sizeof(one))
+		return -errno;
+	return 0;
+}
+
+int gh_vm_remove_irqfd(struct gh_vm *vm, int i)
+{
+	int ret = 0;
+
+	if (i < 0 || i >= vm->nr_irqfds || vm->irqfd[i].fd < 0)
+		return -EINVAL;
+	if (irqfd_fn(vm, i, GH_VM_REMOVE_FUNCTION) < 0)
+		ret = fail(vm, "GH_VM_REMOVE_FUNCTION(irqfd)");
+	close(vm->irqfd[i].fd);
+	vm->irqfd[i].fd = -1;
+	return ret;
+}
+
+static int ioeventfd_fn(struct gh_vm *vm, const struct gh_vm_ioeventfd *io,
+			unsigned long req)
+{
+	struct gunyah_fn_ioeventfd_arg arg = {
+		.datamatch = io->datamatch,
+		.addr = io->addr,
+		.len = io->len,
+		.fd = io->fd,
+		.flags = io->flags,
+	};
+	struct gunyah_fn_desc desc = {
+		.type = GUNYAH_FN_IOEVENTFD,
+		.arg_size = sizeof(arg),
+		.arg = (uintptr_t)&arg,
+	};
+
+	return ioctl(vm->vm_fd, req, &desc);
+}
+
+int gh_vm_add_ioeventfd(struct gh_vm *vm, __u64 addr, __u32 len,
+			__u32 flags, __u64 datamatch)
+{
+	struct gh_vm_ioeventfd *io;
+	int ret;
+
+	if (vm->nr_ioeventfds >= GH_MAX_IOEVENTFDS) {
+		errno = ENOSPC;
+		return fail(vm, "too many ioeventfds");
+	}
+	io = &vm->ioeventfd[vm->nr_ioeventfds];
+	io->addr = addr;
+	io->len = len;
+	io->flags = flags;
+	io->datamatch = datamatch;
+	io->fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (io->fd < 0)
+		return fail(vm, "eventfd (ioeventfd)");
+	if (ioeventfd_fn(vm, io, GH_VM_ADD_FUNCTION) < 0) {
+		ret = fail(vm, "GH_VM_ADD_FUNCTION(ioeventfd)");
+		close(io->fd);
+		return ret;
+	}
+	vm->nr_ioeventfds++;
+	return io->fd;
+}
+
+int gh_vm_remove_ioeventfd(struct gh_vm *vm, int fd)
+{
+	struct gh_vm_ioeventfd *io;
+	int i, ret = 0;
+
+	for (i = 0; i < vm->nr_ioeventfds; i++) {
+		if (vm->ioeventfd[i].fd == fd)
+			break;
+	}
+	if (fd < 0 || i == vm->nr_ioeventfds)
+		return -EINVAL;
+	io = &vm->ioeventfd[i];
+	if (ioeventfd_fn(vm, io, GH_VM_REMOVE_FUNCTION) < 0)
+		ret = fail(vm, "GH_VM_REMOVE_FUNCTION(ioeventfd)");
+	close(io->fd);
+	*io = vm->ioeventfd[--vm->nr_ioeventfds];
+	return ret;
+}
+
 int gh_vm_start(struct gh_vm *vm)
 {
+	int ret;
+
+	/* The doorbells exist once the RM has parsed the DT: at start. */
+	ret = gh_vm_add_irqfds(vm);
+	if (ret)
+		return ret;
 	if (ioctl(vm->vm_fd, GH_VM_START, 0) < 0)
 		return fail(vm, "GH_VM_START");
 	vm->started = true;
@@ -522,25 +936,168 @@ static void uart_putc(struct gh_vm *vm, char c)
 	}
 }
 
-/* PL011: data and flag registers, and the PrimeCell IDs. */
+/* PL011 registers (ARM DDI 0183) and interrupt bits */
+#define UART_DR		0x000
+#define UART_RSR	0x004
+#define UART_FR		0x018
+#define UART_ILPR	0x020
+#define UART_IBRD	0x024
+#define UART_FBRD	0x028
+#define UART_LCRH	0x02c
+#define UART_CR		0x030
+#define UART_IFLS	0x034
+#define UART_IMSC	0x038
+#define UART_RIS	0x03c
+#define UART_MIS	0x040
+#define UART_ICR	0x044
+#define UART_DMACR	0x048
+#define UART_FR_TXFF	0x20
+#define UART_FR_RXFE	0x10
+#define UART_FR_TXFE	0x80
+#define UART_INT_TX	0x20
+#define UART_FIFO_DEPTH	16
+
+/*
+ * Output is written out at once; the TX FIFO is modelled only with an
+ * interrupt to pace it (uart_irqfd), so that a guest driver waiting for
+ * "TX FIFO at or below its trigger level" gets interrupts: each data write
+ * fills it by one; it empties in the guest's time (the pace of the guest's
+ * own accesses): when the guest finds it full in the flag register, or
+ * above the trigger level in RIS/MIS, it is empty right after that read.
+ * Without an interrupt it is always empty. There is no input.
+ */
+static bool pl011_fifo(struct gh_vm *vm)
+{
+	return vm->uart_irqfd != 0;
+}
+
+/* IFLS TXIFLSEL: 1/8, 1/4, 1/2, 3/4, 7/8 of the FIFO */
+static __u32 pl011_tx_trigger(struct gh_vm *vm)
+{
+	static const __u8 level[8] = { 2, 4, 8, 12, 14, 8, 8, 8 };
+
+	return level[vm->pl011.ifls & 7];
+}
+
+static __u32 pl011_ris(struct gh_vm *vm)
+{
+	return vm->pl011.tx_level <= pl011_tx_trigger(vm) ? UART_INT_TX : 0;
+}
+
+static __u32 pl011_mis(struct gh_vm *vm)
+{
+	return pl011_ris(vm) & vm->pl011.imsc;
+}
+
+/*
+ * A PL011 good enough for Linux's amba-pl011 driver: the data register
+ * (writes go out, reads find nothing), the flag register (TX FIFO state,
+ * never busy; RX FIFO empty), the control, line, baud, FIFO level, mask and
+ * DMA registers kept as written, RIS/MIS computed, and the PrimeCell IDs.
+ */
 static __u64 pl011_access(struct gh_vm *vm, __u64 off, bool is_write,
-			     __u64 data)
+			  __u64 data)
 {
 	static const __u8 ids[] = { 0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
+	__u64 val;
 
 	if (is_write) {
-		if (off == 0x00)
+		switch (off) {
+		case UART_DR:
 			uart_putc(vm, (char)data);
+			if (pl011_fifo(vm) && vm->pl011.tx_level < UART_FIFO_DEPTH)
+				vm->pl011.tx_level++;
+			break;
+		case UART_ILPR:
+			vm->pl011.ilpr = data & 0xff;
+			break;
+		case UART_IBRD:
+			vm->pl011.ibrd = data & 0xffff;
+			break;
+		case UART_FBRD:
+			vm->pl011.fbrd = data & 0x3f;
+			break;
+		case UART_LCRH:
+			vm->pl011.lcrh = data & 0xff;
+			break;
+		case UART_CR:
+			vm->pl011.cr = data & 0xffff;
+			break;
+		case UART_IFLS:
+			vm->pl011.ifls = data & 0x3f;
+			break;
+		case UART_IMSC:
+			vm->pl011.imsc = data & 0x7ff;
+			break;
+		case UART_DMACR:
+			vm->pl011.dmacr = data & 0x7;
+			break;
+		default:	/* RSR/ECR, ICR (nothing to clear), read-only */
+			break;
+		}
 		return 0;
 	}
 	switch (off) {
-	case 0x18:		/* UARTFR: TX FIFO empty, RX FIFO empty */
-		return 0x90;
+	case UART_FR:
+		val = UART_FR_RXFE;
+		if (!vm->pl011.tx_level)
+			val |= UART_FR_TXFE;
+		if (vm->pl011.tx_level >= UART_FIFO_DEPTH) {
+			val |= UART_FR_TXFF;
+			vm->pl011.tx_level = 0;	/* sent while the guest looked */
+		}
+		return val;
+	case UART_ILPR:
+		return vm->pl011.ilpr;
+	case UART_IBRD:
+		return vm->pl011.ibrd;
+	case UART_FBRD:
+		return vm->pl011.fbrd;
+	case UART_LCRH:
+		return vm->pl011.lcrh;
+	case UART_CR:
+		return vm->pl011.cr;
+	case UART_IFLS:
+		return vm->pl011.ifls;
+	case UART_IMSC:
+		return vm->pl011.imsc;
+	case UART_RIS:
+	case UART_MIS:
+		val = off == UART_RIS ? pl011_ris(vm) : pl011_mis(vm);
+		if (vm->pl011.tx_level > pl011_tx_trigger(vm))
+			vm->pl011.tx_level = 0;
+		return val;
+	case UART_DMACR:
+		return vm->pl011.dmacr;
 	case 0xfe0 ... 0xffc:
 		return ids[(off - 0xfe0) / 4];
 	default:
 		return 0;
 	}
+}
+
+/*
+ * The PL011's interrupt line is MIS != 0. It goes through an edge doorbell:
+ * one ring per rising edge of the line, after any access (the FIFO empties
+ * on reads too). The DT still says level (as on QEMU's virt) and that is
+ * fine: the doorbell stays asserted until the guest takes the interrupt,
+ * and Linux's handler loops until MIS reads 0, so the line is low when the
+ * handler returns; the read that finds it low with the FIFO above the
+ * trigger level empties the FIFO, which is the next rising edge. (A handler
+ * that returned with MIS still set would get no new ring; Linux's only does
+ * after 256 passes, which its transmit path never needs.) Called with the
+ * VM lock held.
+ */
+static void pl011_update_irq(struct gh_vm *vm, __u32 mis_before)
+{
+	__u64 one = 1;
+	int i = vm->uart_irqfd - 1;
+
+	if (mis_before || !pl011_mis(vm) || i < 0 || i >= vm->nr_irqfds ||
+	    vm->irqfd[i].fd < 0)
+		return;
+	if (write(vm->irqfd[i].fd, &one, sizeof(one)) != sizeof(one) && vm->verbose)
+		fprintf(stderr, "gunyah-vmm: PL011 interrupt: %s\n", strerror(errno));
 }
 
 static void handle_mmio(struct gh_vm *vm, int idx, struct gunyah_vcpu_run *run)
@@ -556,7 +1113,10 @@ static void handle_mmio(struct gh_vm *vm, int idx, struct gunyah_vcpu_run *run)
 	pthread_mutex_lock(&vm->lock);
 	vm->mmio_exits++;
 	if (addr >= GH_GUEST_UART_BASE && addr < GH_GUEST_UART_BASE + 0x1000) {
+		__u32 mis = pl011_mis(vm);
+
 		data = pl011_access(vm, addr - GH_GUEST_UART_BASE, is_write, data);
+		pl011_update_irq(vm, mis);
 	} else {
 		if (vm->mmio_count < GH_MMIO_LOG_MAX) {
 			r = &vm->mmio_log[vm->mmio_count++];
@@ -743,6 +1303,16 @@ void gh_vm_destroy(struct gh_vm *vm)
 			vm->vcpu_fd[i] = -1;
 		}
 	}
+	for (i = 0; i < vm->nr_ioeventfds; i++)
+		close(vm->ioeventfd[i].fd);
+	vm->nr_ioeventfds = 0;
+	if (vm->irqfd_magic == GH_IRQFD_MAGIC) {
+		for (i = 0; i < vm->nr_irqfds && i < GH_MAX_IRQFDS; i++) {
+			if (vm->irqfd[i].fd >= 0)
+				close(vm->irqfd[i].fd);
+			vm->irqfd[i].fd = -1;
+		}
+	}
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
 	if (vm->dev_fd >= 0)
@@ -755,6 +1325,10 @@ void gh_vm_free_mem(struct gh_vm *vm)
 	if (vm->mem)
 		munmap(vm->mem, vm->mem_size);
 	vm->mem = NULL;
+	if (vm->shm)
+		munmap(vm->shm, vm->shm_size);
+	vm->shm = NULL;
+	vm->shm_size = 0;
 }
 
 const char *gh_end_str(const struct gh_vm *vm)

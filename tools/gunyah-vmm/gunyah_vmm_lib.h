@@ -6,8 +6,10 @@
  * A VM here is: one memory region at GH_GUEST_RAM_BASE (shared or lent, the
  * image parcel), the image at its start, the VM's DTB (with
  * /gunyah-vm-config) at its end, N vCPUs run by pthreads with GH_VCPU_RUN,
- * a PL011 data/flag register pair at GH_GUEST_UART_BASE and a log of every
- * other MMIO access that a callback may answer.
+ * a PL011 at GH_GUEST_UART_BASE and a log of every other MMIO access that a
+ * callback may answer. For a Linux guest also: a shared bounce-buffer
+ * window right after the RAM (a restricted-dma-pool), an initrd below the
+ * DTB, a kernel command line and the PL011's interrupt through an irqfd.
  */
 #ifndef GUNYAH_VMM_LIB_H
 #define GUNYAH_VMM_LIB_H
@@ -27,9 +29,13 @@
 #define GH_GUEST_GICD_BASE	0x3fff0000ULL
 #define GH_GUEST_GICD_SIZE	0x10000ULL
 #define GH_GUEST_GICR_SIZE	0x20000ULL	/* per vCPU */
+#define GH_GUEST_UART_SPI	1		/* INTID 33, as on QEMU's virt */
+#define GH_GUEST_UART_LABEL	1		/* its doorbell's label */
 #define GH_DTB_MAX_SIZE		0x10000ULL	/* room for the RM's overlay too */
 #define GH_MAX_VCPUS		8
 #define GH_MMIO_LOG_MAX		256
+#define GH_MAX_IRQFDS		8
+#define GH_MAX_IOEVENTFDS	16
 
 enum gh_mem_mode { GH_MEM_SHARE, GH_MEM_LEND };
 
@@ -51,6 +57,27 @@ struct gh_mmio_rec {
 };
 
 struct gh_vm;
+
+/*
+ * An irqfd: a doorbell with @label in the VM's DT that raises guest SPI
+ * number @spi (INTID spi + 32), edge-rising or (@level) level-high. @fd is
+ * the eventfd once the IRQFD function is added (-1 before); the library
+ * owns it (gh_vm_destroy() closes it).
+ */
+struct gh_vm_irqfd {
+	__u32 label, spi;
+	bool level;
+	int fd;
+};
+
+/* An ioeventfd added with gh_vm_add_ioeventfd(); the library owns @fd. */
+struct gh_vm_ioeventfd {
+	__u64 addr;
+	__u64 datamatch;
+	__u32 len;
+	__u32 flags;
+	int fd;
+};
 
 /*
  * MMIO callback, for accesses outside the PL011. Returns true when handled;
@@ -75,10 +102,38 @@ struct gh_vm {
 	pthread_t thread[GH_MAX_VCPUS];
 	bool started;
 
+	/*
+	 * Doorbells for irqfds, declared with gh_vm_declare_irqfd(). The
+	 * declarations survive gh_vm_create() (irqfd_magic says they are
+	 * real, not the garbage of an uninitialised struct gh_vm).
+	 */
+	struct gh_vm_irqfd irqfd[GH_MAX_IRQFDS];
+	int nr_irqfds;
+	__u32 irqfd_magic;
+	struct gh_vm_ioeventfd ioeventfd[GH_MAX_IOEVENTFDS];
+	int nr_ioeventfds;
+
 	/* console: PL011 output goes to uart_out (if set) and uart_buf */
 	FILE *uart_out;
 	char uart_buf[4096];
 	size_t uart_len;
+	/* PL011 registers the guest's driver programs (see pl011_access()) */
+	struct {
+		__u32 cr, lcrh, ibrd, fbrd, ifls, imsc, dmacr, ilpr;
+		__u32 tx_level;		/* TX FIFO fill, with an interrupt */
+	} pl011;
+	/* 1 + index in irqfd[] of the PL011's interrupt; 0: none */
+	int uart_irqfd;
+
+	/*
+	 * Linux guests: gh_vm_setup_dtb() writes these into /chosen and
+	 * /reserved-memory. Set them after gh_vm_create().
+	 */
+	const char *cmdline;		/* NULL: "console=ttyAMA0 earlycon" */
+	__u64 initrd_ipa;		/* 0: no initrd */
+	size_t initrd_size;
+	void *shm;			/* the shared window after the RAM */
+	size_t shm_size;		/* 0: none */
 
 	/* MMIO: callback, then the log of non-UART accesses */
 	gh_mmio_fn mmio_fn;
@@ -107,20 +162,96 @@ int gh_vm_alloc_mem(struct gh_vm *vm, size_t size);
 int gh_vm_load_image(struct gh_vm *vm, const char *path);
 int gh_vm_load_blob(struct gh_vm *vm, const void *buf, size_t len);
 int gh_vm_map_mem(struct gh_vm *vm, enum gh_mem_mode mode, __u32 label);
-/* Write the VM's DTB into the last GH_DTB_MAX_SIZE bytes of RAM. */
+/*
+ * A Linux arm64 Image at the RAM base (its header checked: text_offset 0,
+ * image_size fits) and, if @initrd, the initrd page-aligned right below the
+ * DTB's place at the end of RAM (vm->initrd_ipa/initrd_size). The DTB must
+ * then be written with gh_vm_setup_dtb(). 0 or -errno.
+ */
+int gh_vm_load_linux(struct gh_vm *vm, const char *kernel, const char *initrd);
+/*
+ * The shared bounce-buffer window: @size bytes of anonymous memory mapped
+ * at the IPA right after the RAM (GH_GUEST_RAM_BASE + vm->mem_size), shared
+ * with the VM with @label. gh_vm_setup_dtb() adds it to /memory and makes a
+ * "restricted-dma-pool" /reserved-memory node of it, by which the RM places
+ * the parcel. Allocate after gh_vm_alloc_mem(), map after gh_vm_map_mem().
+ */
+int gh_vm_alloc_shm(struct gh_vm *vm, size_t size);
+int gh_vm_map_shm(struct gh_vm *vm, __u32 label);
+/*
+ * The PL011's interrupt (SPI GH_GUEST_UART_SPI) through an edge irqfd with
+ * label GH_GUEST_UART_LABEL: declared like gh_vm_declare_irqfd() (after
+ * gh_vm_create(), before gh_vm_setup_dtb()). With it the PL011 has a TX
+ * FIFO that fills, so that Linux's tty output goes by interrupts; without
+ * it the PL011 node still names its interrupt, which then never fires, and
+ * the TX FIFO is never full (Linux's driver needs an interrupt to open the
+ * port, and only waits for it when the TX FIFO is full).
+ */
+int gh_vm_set_uart_irq(struct gh_vm *vm);
+
+/*
+ * Write the VM's DTB into the last GH_DTB_MAX_SIZE bytes of RAM, with a
+ * gunyah-vm-config/vdevices/bell-<label> node per declared irqfd.
+ */
 int gh_vm_setup_dtb(struct gh_vm *vm, int nr_vcpus, const char *name);
 int gh_vm_set_dtb_config(struct gh_vm *vm);
 int gh_vm_add_vcpus(struct gh_vm *vm, int nr_vcpus);
+/* Adds the declared irqfds that are not added yet (gh_vm_add_irqfds()). */
 int gh_vm_start(struct gh_vm *vm);
+
+/*
+ * Before gh_vm_boot()/gh_vm_setup_dtb() (a zeroed struct gh_vm is fine; the
+ * declarations survive gh_vm_create()): a doorbell with @label raising guest
+ * SPI number @spi (INTID spi + 32), level-high if @level, else edge-rising.
+ * gh_vm_setup_dtb() writes its bell node into the VM's DT; gh_vm_start()
+ * (so gh_vm_boot()) creates the eventfd and adds the IRQFD function (flag
+ * LEVEL if @level) before starting: vm->irqfd[i].fd afterwards.
+ * Returns i, or -EINVAL (bad SPI, duplicate label), -ENOSPC (too many).
+ */
+int gh_vm_declare_irqfd(struct gh_vm *vm, __u32 label, __u32 spi, bool level);
+/*
+ * Create the eventfds (EFD_CLOEXEC | EFD_NONBLOCK: a VMM's signal never
+ * blocks, a test may read the counter without hanging) of the declared
+ * irqfds that have none and add their IRQFD functions. 0 or -errno.
+ */
+int gh_vm_add_irqfds(struct gh_vm *vm);
+/* The index of the irqfd with @label, or -1. */
+int gh_vm_irqfd_find(const struct gh_vm *vm, __u32 label);
+/* Signal (ring) the irqfd at index @i: 0 or -errno. */
+int gh_vm_irqfd_signal(struct gh_vm *vm, int i);
+/*
+ * Remove the IRQFD function of the irqfd at index @i (GH_VM_REMOVE_FUNCTION
+ * by label) and close its eventfd. The declaration (and bell node) stays:
+ * gh_vm_add_irqfds() adds it again with a new eventfd.
+ */
+int gh_vm_remove_irqfd(struct gh_vm *vm, int i);
+
+/*
+ * After gh_vm_create() (before or after start): an eventfd signalled by
+ * guest writes to [@addr, @addr + @len) (len 0: any size) matching
+ * @datamatch if @flags has GH_IOEVENTFD_DATAMATCH: GH_FN_IOEVENTFD. Returns
+ * the eventfd (EFD_CLOEXEC | EFD_NONBLOCK, owned by the library: closed by
+ * gh_vm_destroy() or gh_vm_remove_ioeventfd(); do not close it) or -errno.
+ */
+int gh_vm_add_ioeventfd(struct gh_vm *vm, __u64 addr, __u32 len,
+			__u32 flags, __u64 datamatch);
+/* Remove the ioeventfd whose eventfd is @fd and close it: 0 or -errno. */
+int gh_vm_remove_ioeventfd(struct gh_vm *vm, int fd);
 /* Run every vCPU in a thread until the VM exits or timeout_ms (0: none). */
 enum gh_run_end gh_vm_run(struct gh_vm *vm, int timeout_ms);
 /* From a callback or another thread: make gh_vm_run() return. */
 void gh_vm_stop(struct gh_vm *vm);
-/* Close the vCPUs and the VM; the memory mapping is kept (gh_vm_free_mem). */
+/*
+ * Close the vCPUs, the irqfd and ioeventfd eventfds and the VM; the memory
+ * mappings are kept (gh_vm_free_mem() frees the RAM and the shared window).
+ */
 void gh_vm_destroy(struct gh_vm *vm);
 void gh_vm_free_mem(struct gh_vm *vm);
 
-/* Everything up to a started VM: create, memory, image, DTB, vCPUs, start. */
+/*
+ * Everything up to a started VM: create, memory, image, DTB, vCPUs, the
+ * declared irqfds, start.
+ */
 int gh_vm_boot(struct gh_vm *vm, const char *dev, const void *image,
 	       size_t image_len, size_t mem_size, enum gh_mem_mode mode,
 	       int nr_vcpus);
