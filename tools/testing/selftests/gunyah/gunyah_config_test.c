@@ -12,10 +12,12 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -435,6 +437,188 @@ TEST_F(vm, vmm_killed)
 	EXPECT_EQ(read_counter("vms"), self->vms + 1);	/* ours */
 }
 
+static int irqfd_fn(int vm, unsigned long cmd, __u32 fd, __u32 label,
+		    __u32 flags, __u32 padding)
+{
+	struct gh_fn_irqfd_arg arg = {
+		.fd = fd, .label = label, .flags = flags, .padding = padding,
+	};
+	struct gh_fn_desc desc = {
+		.type = GH_FN_IRQFD,
+		.arg_size = sizeof(arg),
+		.arg = (__u64)(unsigned long)&arg,
+	};
+
+	return ioctl(vm, cmd, &desc);
+}
+
+static int add_irqfd(int vm, int fd, __u32 label, __u32 flags)
+{
+	return irqfd_fn(vm, GH_VM_ADD_FUNCTION, fd, label, flags, 0);
+}
+
+static int remove_irqfd(int vm, __u32 label)
+{
+	/* By label only, as crosvm does: fd and flags do not matter */
+	return irqfd_fn(vm, GH_VM_REMOVE_FUNCTION, -1, label, 0, 0);
+}
+
+/* crosvm's value of the datamatch flag (documented in the UAPI header) */
+#define CROSVM_IOEVENTFD_DATAMATCH	0x2U	/* bit 1 */
+
+static int ioeventfd_fn(int vm, unsigned long cmd, int fd, __u64 addr,
+			__u32 len, __u32 flags, __u64 datamatch,
+			__u32 padding)
+{
+	struct gh_fn_ioeventfd_arg arg = {
+		.datamatch = datamatch, .addr = addr, .len = len, .fd = fd,
+		.flags = flags, .padding = padding,
+	};
+	struct gh_fn_desc desc = {
+		.type = GH_FN_IOEVENTFD,
+		.arg_size = sizeof(arg),
+		.arg = (__u64)(unsigned long)&arg,
+	};
+
+	return ioctl(vm, cmd, &desc);
+}
+
+static int add_ioeventfd(int vm, int fd, __u64 addr, __u32 len, __u32 flags,
+			 __u64 datamatch)
+{
+	return ioeventfd_fn(vm, GH_VM_ADD_FUNCTION, fd, addr, len, flags,
+			    datamatch, 0);
+}
+
+static int remove_ioeventfd(int vm, __u64 addr, __u32 len, __u32 flags,
+			    __u64 datamatch)
+{
+	return ioeventfd_fn(vm, GH_VM_REMOVE_FUNCTION, -1, addr, len, flags,
+			    datamatch, 0);
+}
+
+/* irqfd arguments, labels and removal; no VM start needed */
+TEST_F(vm, irqfd_args)
+{
+	struct gh_fn_irqfd_arg arg = { 0 };
+	struct gh_fn_desc desc = {
+		.type = GH_FN_IRQFD,
+		.arg_size = 8,
+		.arg = (__u64)(unsigned long)&arg,
+	};
+	int efd, efd2, pipefd[2];
+
+	efd = eventfd(0, EFD_CLOEXEC);
+	efd2 = eventfd(0, EFD_CLOEXEC);
+	ASSERT_GE(efd, 0);
+	ASSERT_GE(efd2, 0);
+	ASSERT_EQ(pipe(pipefd), 0);
+
+	arg.fd = efd;
+	EXPECT_ERRNO(ioctl(self->vm, GH_VM_ADD_FUNCTION, &desc), EINVAL);
+	EXPECT_ERRNO(add_irqfd(self->vm, efd, 1, 2), EINVAL);
+	EXPECT_ERRNO(add_irqfd(self->vm, efd, 1, 1U << 31), EINVAL);
+	EXPECT_ERRNO(irqfd_fn(self->vm, GH_VM_ADD_FUNCTION, efd, 1, 0, 1),
+		     EINVAL);
+	EXPECT_ERRNO(add_irqfd(self->vm, -1, 1, 0), EBADF);
+	EXPECT_ERRNO(add_irqfd(self->vm, 1000, 1, 0), EBADF);
+	EXPECT_ERRNO(add_irqfd(self->vm, pipefd[0], 1, 0), EINVAL);
+
+	EXPECT_EQ(add_irqfd(self->vm, efd, 1, 0), 0);
+	EXPECT_EQ(add_irqfd(self->vm, efd2, 2, GH_IRQFD_LEVEL), 0);
+	/* One irqfd per label, whatever the eventfd */
+	EXPECT_ERRNO(add_irqfd(self->vm, efd2, 1, 0), EEXIST);
+	EXPECT_ERRNO(add_irqfd(self->vm, efd, 2, GH_IRQFD_LEVEL), EEXIST);
+
+	/* Signals before the VM started are fine (kept for the doorbell) */
+	EXPECT_EQ(eventfd_write(efd, 1), 0);
+
+	EXPECT_EQ(remove_irqfd(self->vm, 1), 0);
+	EXPECT_ERRNO(remove_irqfd(self->vm, 1), ENOENT);
+	EXPECT_ERRNO(remove_irqfd(self->vm, 99), ENOENT);
+	/* The label is free again; a signalled eventfd can be bound */
+	EXPECT_EQ(add_irqfd(self->vm, efd, 1, GH_IRQFD_LEVEL), 0);
+
+	/* Closing the eventfd does not remove the irqfd: removal still works */
+	EXPECT_EQ(close(efd2), 0);
+	EXPECT_ERRNO(add_irqfd(self->vm, efd, 2, 0), EEXIST);
+	EXPECT_EQ(remove_irqfd(self->vm, 2), 0);
+
+	/* The VM's teardown unbinds the remaining one */
+	close(efd);
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
+/* ioeventfd arguments, overlaps and removal; no VM start needed */
+TEST_F(vm, ioeventfd_args)
+{
+	const __u64 a = GH_GUEST_TESTDEV_BASE;
+	int efd, efd2, pipefd[2];
+
+	efd = eventfd(0, EFD_CLOEXEC);
+	efd2 = eventfd(0, EFD_CLOEXEC);
+	ASSERT_GE(efd, 0);
+	ASSERT_GE(efd2, 0);
+	ASSERT_EQ(pipe(pipefd), 0);
+
+	EXPECT_ERRNO(add_ioeventfd(self->vm, efd, a, 3, 0, 0), EINVAL);
+	EXPECT_ERRNO(add_ioeventfd(self->vm, efd, a, 16, 0, 0), EINVAL);
+	EXPECT_ERRNO(add_ioeventfd(self->vm, efd, a, 0, GH_IOEVENTFD_DATAMATCH,
+				   1), EINVAL);
+	EXPECT_ERRNO(add_ioeventfd(self->vm, efd, a, 0,
+				   CROSVM_IOEVENTFD_DATAMATCH, 1), EINVAL);
+	EXPECT_ERRNO(add_ioeventfd(self->vm, efd, a, 4, 1U << 2, 0), EINVAL);
+	EXPECT_ERRNO(ioeventfd_fn(self->vm, GH_VM_ADD_FUNCTION, efd, a, 4, 0,
+				  0, 1), EINVAL);
+	EXPECT_ERRNO(add_ioeventfd(self->vm, efd, -4ULL, 8, 0, 0), EINVAL);
+	EXPECT_ERRNO(add_ioeventfd(self->vm, -1, a, 4, 0, 0), EBADF);
+	EXPECT_ERRNO(add_ioeventfd(self->vm, pipefd[1], a, 4, 0, 0), EINVAL);
+
+	/* crosvm's datamatch flag, and the UAPI one: different values */
+	EXPECT_EQ(add_ioeventfd(self->vm, efd, a, 4,
+				CROSVM_IOEVENTFD_DATAMATCH, 1), 0);
+	EXPECT_EQ(add_ioeventfd(self->vm, efd2, a, 4, GH_IOEVENTFD_DATAMATCH,
+				2), 0);
+	/* The same value again, whichever flag says datamatch */
+	EXPECT_ERRNO(add_ioeventfd(self->vm, efd2, a, 4,
+				   GH_IOEVENTFD_DATAMATCH, 1), EEXIST);
+	EXPECT_ERRNO(add_ioeventfd(self->vm, efd2, a, 4,
+				   CROSVM_IOEVENTFD_DATAMATCH, 2), EEXIST);
+	/* Overlaps: any size there, a part, without datamatch */
+	EXPECT_ERRNO(add_ioeventfd(self->vm, efd2, a, 0, 0, 0), EEXIST);
+	EXPECT_ERRNO(add_ioeventfd(self->vm, efd2, a + 2, 2, 0, 0), EEXIST);
+	EXPECT_ERRNO(add_ioeventfd(self->vm, efd2, a, 4, 0, 0), EEXIST);
+	EXPECT_ERRNO(add_ioeventfd(self->vm, efd2, a - 4, 8, 0, 0), EEXIST);
+	/* Adjacent is fine */
+	EXPECT_EQ(add_ioeventfd(self->vm, efd2, a + 4, 0, 0, 0), 0);
+	EXPECT_EQ(add_ioeventfd(self->vm, efd2, a - 8, 8, 0, 0), 0);
+
+	/* Removal by addr, len and datamatch; not by fd */
+	EXPECT_ERRNO(remove_ioeventfd(self->vm, a, 4, GH_IOEVENTFD_DATAMATCH,
+				      3), ENOENT);
+	EXPECT_ERRNO(remove_ioeventfd(self->vm, a, 4, 0, 0), ENOENT);
+	EXPECT_ERRNO(remove_ioeventfd(self->vm, a, 2, GH_IOEVENTFD_DATAMATCH,
+				      1), ENOENT);
+	EXPECT_EQ(remove_ioeventfd(self->vm, a, 4, GH_IOEVENTFD_DATAMATCH, 1),
+		  0);
+	EXPECT_ERRNO(remove_ioeventfd(self->vm, a, 4,
+				      CROSVM_IOEVENTFD_DATAMATCH, 1), ENOENT);
+	EXPECT_EQ(remove_ioeventfd(self->vm, a, 4, CROSVM_IOEVENTFD_DATAMATCH,
+				   2), 0);
+	EXPECT_EQ(remove_ioeventfd(self->vm, a + 4, 0, 0, 0), 0);
+	/* The range is free again */
+	EXPECT_EQ(add_ioeventfd(self->vm, efd, a, 4, 0, 0), 0);
+	EXPECT_EQ(remove_ioeventfd(self->vm, a, 4, 0, 0), 0);
+	EXPECT_ERRNO(remove_ioeventfd(self->vm, a, 4, 0, 0), ENOENT);
+
+	/* The VM's teardown removes the one at a - 8 */
+	close(efd);
+	close(efd2);
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
 /*
  * Started VMs, with the reference VMM's library: a guest that spins
  * ("b ."), never started by a run unless the test runs it.
@@ -555,6 +739,124 @@ TEST(vmm_killed_mid_run)
 	EXPECT_EQ(read_counter("vms"), vms);
 	EXPECT_EQ(read_counter("leaked_pages"), 0);
 	close(pipefd[0]);
+}
+
+/*
+ * An irqfd whose label has no doorbell in the VM's DT: the start fails with
+ * ENODEV (and the kernel logs "irqfd label 77: no doorbell in the VM's
+ * DT"), and the VM goes without leaks.
+ */
+TEST(irqfd_without_doorbell)
+{
+	long pinned = read_counter("pinned_pages"), vms = read_counter("vms");
+	struct gh_vm vm = { 0 };
+	int efd;
+
+	if (access(GUNYAH_DEV, F_OK))
+		SKIP(return, GUNYAH_DEV " not present: not running on Gunyah");
+
+	ASSERT_EQ(gh_vm_create(&vm, NULL), 0) TH_LOG("%s", vm.err_what);
+	ASSERT_EQ(gh_vm_alloc_mem(&vm, STARTED_MEM), 0);
+	ASSERT_EQ(gh_vm_load_blob(&vm, spin_image, sizeof(spin_image)), 0);
+	ASSERT_EQ(gh_vm_map_mem(&vm, GH_MEM_SHARE, 0), 0);
+	ASSERT_EQ(gh_vm_setup_dtb(&vm, 1, "irqfd-test"), 0);
+	ASSERT_EQ(gh_vm_set_dtb_config(&vm), 0);
+	ASSERT_EQ(gh_vm_add_vcpus(&vm, 1), 0);
+
+	efd = eventfd(0, EFD_CLOEXEC);
+	ASSERT_GE(efd, 0);
+	ASSERT_EQ(add_irqfd(vm.vm_fd, efd, 77, 0), 0);
+	EXPECT_ERRNO(ioctl(vm.vm_fd, GH_VM_START), ENODEV);
+	/* Final, as every start that reached the RM */
+	EXPECT_ERRNO(ioctl(vm.vm_fd, GH_VM_START), EINVAL);
+
+	close(efd);
+	gh_vm_destroy(&vm);
+	gh_vm_free_mem(&vm);
+	EXPECT_EQ(read_counter("pinned_pages"), pinned);
+	EXPECT_EQ(read_counter("vms"), vms);
+	EXPECT_EQ(read_counter("leaked_pages"), 0);
+}
+
+struct signaller {
+	int fd;
+	int stop;	/* __atomic accesses */
+	unsigned long n;
+};
+
+static void *signal_loop(void *p)
+{
+	struct signaller *sig = p;
+
+	while (!__atomic_load_n(&sig->stop, __ATOMIC_RELAXED)) {
+		if (eventfd_write(sig->fd, 1) == 0)
+			sig->n++;
+	}
+	return NULL;
+}
+
+/*
+ * An irqfd with its doorbell (bell-5 in the VM's DT, guest SPI 10): the
+ * start succeeds, the irqfd can be removed and added again while the VM
+ * runs (also while another thread signals the eventfd: no use after free,
+ * which KASAN would report), and an irqfd added after the start without a
+ * doorbell fails with ENODEV. Skips while the hypervisor offers no
+ * doorbells (the start then fails with ENODEV although the DT has the bell
+ * node).
+ */
+TEST(irqfd_with_doorbell)
+{
+	long pinned = read_counter("pinned_pages"), vms = read_counter("vms");
+	struct signaller sig = { 0 };
+	struct gh_vm vm = { 0 };
+	int i, n, ret, efd;
+	pthread_t thread;
+
+	if (access(GUNYAH_DEV, F_OK))
+		SKIP(return, GUNYAH_DEV " not present: not running on Gunyah");
+
+	i = gh_vm_declare_irqfd(&vm, 5, 10, true);
+	ASSERT_GE(i, 0);
+	ret = gh_vm_boot(&vm, NULL, spin_image, sizeof(spin_image),
+			 STARTED_MEM, GH_MEM_SHARE, 1);
+	if (ret == -ENODEV) {
+		gh_vm_destroy(&vm);
+		gh_vm_free_mem(&vm);
+		SKIP(return, "the hypervisor gave no doorbell for bell-5");
+	}
+	ASSERT_EQ(ret, 0) TH_LOG("%s: %s", vm.err_what, strerror(vm.err));
+
+	/* Ring it: the guest spins with interrupts masked, no harm */
+	EXPECT_EQ(eventfd_write(vm.irqfd[i].fd, 1), 0);
+
+	efd = eventfd(1, EFD_CLOEXEC);	/* signalled already */
+	ASSERT_GE(efd, 0);
+	EXPECT_ERRNO(add_irqfd(vm.vm_fd, efd, 5, 0), EEXIST);
+	EXPECT_EQ(remove_irqfd(vm.vm_fd, 5), 0);
+	/* The doorbell goes back to the VM: another irqfd can take it */
+	EXPECT_EQ(add_irqfd(vm.vm_fd, efd, 5, 0), 0);
+	EXPECT_EQ(eventfd_write(efd, 1), 0);
+	EXPECT_ERRNO(add_irqfd(vm.vm_fd, efd, 6, 0), ENODEV);
+	EXPECT_EQ(remove_irqfd(vm.vm_fd, 5), 0);
+
+	/* Bind and unbind while the eventfd is signalled all the time */
+	sig.fd = efd;
+	ASSERT_EQ(pthread_create(&thread, NULL, signal_loop, &sig), 0);
+	for (n = 0; n < 200; n++) {
+		ASSERT_EQ(add_irqfd(vm.vm_fd, efd, 5,
+				    n & 1 ? GH_IRQFD_LEVEL : 0), 0);
+		ASSERT_EQ(remove_irqfd(vm.vm_fd, 5), 0);
+	}
+	__atomic_store_n(&sig.stop, 1, __ATOMIC_RELAXED);
+	pthread_join(thread, NULL);
+	EXPECT_GT(sig.n, 0);
+
+	close(efd);
+	gh_vm_destroy(&vm);
+	gh_vm_free_mem(&vm);
+	EXPECT_EQ(read_counter("pinned_pages"), pinned);
+	EXPECT_EQ(read_counter("vms"), vms);
+	EXPECT_EQ(read_counter("leaked_pages"), 0);
 }
 
 TEST_HARNESS_MAIN

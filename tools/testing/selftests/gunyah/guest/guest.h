@@ -20,6 +20,9 @@
 #define TESTDEV_CPU_ON		0x010	/* w64: (cpu << 32) | (u32)psci_ret */
 #define TESTDEV_CPU_ALIVE	0x018	/* w64: (cpu << 32) | MPIDR[23:0], by that cpu */
 #define TESTDEV_CPU_COUNT	0x020	/* w64: number of cpus that checked in */
+#define TESTDEV_ARG		0x028	/* r64: the test's parameter for the payload */
+#define TESTDEV_SYNC		0x030	/* w64: a step number; the host acts on it */
+#define TESTDEV_IRQ_EARLY	0x038	/* w64: irq payload, see IRQTEST_EARLY() */
 #define TESTDEV_HEARTBEAT	0x040	/* w64: a counter, forever (spin payload) */
 #define TESTDEV_READ_BASE	0x100	/* reads in [0x100, 0x200) */
 #define TESTDEV_WRITE_BASE	0x200	/* writes in [0x200, 0x300) */
@@ -48,5 +51,85 @@
 #define PSCI_SYSTEM_RESET	0x84000009UL
 
 #define GUEST_MAX_CPUS		8
+
+/*
+ * The guest's GICv3: the distributor, and directly below it one 128 KiB
+ * redistributor (RD + SGI frame) per vCPU, vCPU 0 lowest.
+ */
+#define GUEST_GICD_BASE		0x3fff0000UL
+#define GUEST_GICR_STRIDE	0x20000UL
+#define GUEST_GICR_BASE(nr_vcpus)	(GUEST_GICD_BASE - GUEST_GICR_STRIDE * (nr_vcpus))
+#define GUEST_GICR(cpu, nr_vcpus)	(GUEST_GICR_BASE(nr_vcpus) + GUEST_GICR_STRIDE * (cpu))
+#define GUEST_NR_IRQS		128	/* INTIDs 0..127 */
+#define GUEST_SPI_INTID(spi)	((spi) + 32)
+#define GUEST_VTIMER_PPI	27	/* virtual timer INTID */
+
+/*
+ * Interrupt payloads (irq, timer, ipi): TESTDEV_REPORT words carry a tag in
+ * bits 63:56.
+ *   IRQ:   a handled interrupt: cpu 55:48, INTID 47:32, bit 31 whether the
+ *          INTID still read as pending in the handler (after acknowledge,
+ *          and for a level one after masking it), 30:0 its count on that
+ *          cpu including this one.
+ *   COUNT: a final count.
+ *   TIMER: one timer round: WFI loops 55:40, counter ticks from arming the
+ *          timer to the handler 39:0.
+ *   ERROR: the payload gave up: an IRQT_ERR_* code.
+ */
+#define IRQT_TAG(v)		((unsigned long long)(v) >> 56)
+#define IRQT_TAG_IRQ		1ULL
+#define IRQT_TAG_COUNT		2ULL
+#define IRQT_TAG_TIMER		3ULL
+#define IRQT_TAG_ERROR		0xeULL
+#define IRQT_IRQ(cpu, intid, pend, n)	((IRQT_TAG_IRQ << 56) |			\
+					 ((unsigned long long)(cpu) << 48) |	\
+					 ((unsigned long long)(intid) << 32) |	\
+					 ((unsigned long long)!!(pend) << 31) |	\
+					 ((n) & 0x7fffffffULL))
+#define IRQT_IRQ_CPU(v)		(((v) >> 48) & 0xff)
+#define IRQT_IRQ_INTID(v)	(((v) >> 32) & 0xffff)
+#define IRQT_IRQ_PENDING(v)	(((v) >> 31) & 1)
+#define IRQT_IRQ_N(v)		((v) & 0x7fffffff)
+#define IRQT_COUNT(n)		((IRQT_TAG_COUNT << 56) | (n))
+#define IRQT_TIMER(loops, ticks)	((IRQT_TAG_TIMER << 56) |			\
+					 ((unsigned long long)((loops) & 0xffff) << 40) | \
+					 ((ticks) & 0xffffffffffULL))
+#define IRQT_TIMER_LOOPS(v)	(((v) >> 40) & 0xffff)
+#define IRQT_TIMER_TICKS(v)	((v) & 0xffffffffffULL)
+#define IRQT_ERROR(code)	((IRQT_TAG_ERROR << 56) | (code))
+#define IRQT_VALUE(v)		((v) & 0xffffffffffffffULL)
+
+#define IRQT_ERR_NO_GICD	1	/* GICD_CTLR did not take ARE/enable */
+#define IRQT_ERR_NO_GICR	2	/* no redistributor with our affinity */
+#define IRQT_ERR_WAKER		3	/* GICR_WAKER.ChildrenAsleep stuck */
+#define IRQT_ERR_SRE		4	/* ICC_SRE_EL1.SRE not set */
+#define IRQT_ERR_RWP		5	/* GICD/GICR_CTLR.RWP stuck */
+#define IRQT_ERR_EXCEPTION	6	/* unexpected exception (not an IRQ) */
+#define IRQT_ERR_TIMEOUT	7	/* an interrupt did not come */
+#define IRQT_ERR_CPU_ON		8	/* PSCI CPU_ON failed */
+
+/* irq payload: TESTDEV_ARG = SPI | level << 8 | count << 16 */
+#define IRQTEST_EDGE_SPI	10
+#define IRQTEST_LEVEL_SPI	11
+#define IRQTEST_ARG(spi, level, n)	((spi) | (!!(level) << 8) | ((n) << 16))
+#define IRQTEST_ARG_SPI(a)	((a) & 0xff)
+#define IRQTEST_ARG_LEVEL(a)	(((a) >> 8) & 1)
+#define IRQTEST_ARG_N(a)	(((a) >> 16) & 0xffff)
+/*
+ * Edge: before the first signal, whether the SPI read as pending at boot
+ * and how many interrupts the payload took within 20 ms of enabling it.
+ */
+#define IRQTEST_EARLY(pend, n)	((!!(pend) << 8) | ((n) & 0xff))
+#define IRQTEST_EARLY_PENDING(v)	(((v) >> 8) & 1)
+#define IRQTEST_EARLY_N(v)	((v) & 0xff)
+
+/* timer payload: TESTDEV_ARG = rounds; each arms the timer for 10 ms */
+#define TIMERTEST_PERIOD_DIV	100	/* period = CNTFRQ / 100 */
+
+/* ipi payload: SGI between vCPU 0 and vCPU 1 */
+#define IPITEST_SGI		3
+
+/* ioevent payload: writes to this page, see ioevent.h */
+#define GUEST_IOEVT_BASE	0x0b000000UL
 
 #endif /* GUNYAH_GUEST_H */

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * irq: an SPI raised by the host through an irqfd (a Gunyah doorbell).
+ * TESTDEV_ARG = IRQTEST_ARG(spi, level, n).
+ *
+ * Edge: first 20 ms for anything raised before the payload was ready
+ * (reported with TESTDEV_IRQ_EARLY), then n rounds; in each the payload
+ * writes the round number to TESTDEV_SYNC, on which the host signals the
+ * eventfd once, and sleeps in WFI until its handler has run; the handler
+ * reports the interrupt and whether it still reads as pending (it must
+ * not: the edge was consumed). Then 20 ms with IRQs on must bring no
+ * further interrupt.
+ *
+ * Level: one signal. The handler masks the SPI and reports it still
+ * pending: the doorbell keeps the line asserted (Linux sets ack_mask 0 on
+ * level irqfds), so unmasking it must deliver it once more.
+ *
+ * Last report: IRQT_COUNT(handled interrupts of the SPI).
+ */
+#include "gic.h"
+
+static u32 test_intid;
+static int test_level;
+
+void irq_handler(u32 cpu, u32 intid)
+{
+	if (intid == test_intid && test_level)
+		gic_irq_disable(intid);
+	report(IRQT_IRQ(cpu, intid, gic_irq_pending(intid), gic_irq_count[cpu][intid]));
+}
+
+void guest_main(u64 dtb)
+{
+	u64 arg = r64(TESTDEV(TESTDEV_ARG));
+	u64 freq = read_cntfrq();
+	u32 i, n = IRQTEST_ARG_N(arg), base;
+	int ret, boot_pending;
+
+	test_intid = GUEST_SPI_INTID(IRQTEST_ARG_SPI(arg));
+	test_level = IRQTEST_ARG_LEVEL(arg);
+	ret = gic_init();
+	if (ret) {
+		report(IRQT_ERROR(ret));
+		return;
+	}
+	boot_pending = gic_irq_pending(test_intid);
+	gic_irq_config(test_intid, test_level, GIC_PRIO_DEFAULT, 0);
+	gic_irq_enable(test_intid);
+
+	if (!test_level) {
+		gic_wait_spin(test_intid, 1, freq / 50);
+		base = gic_irq_count[0][test_intid];
+		w64(TESTDEV(TESTDEV_IRQ_EARLY), IRQTEST_EARLY(boot_pending, base));
+		for (i = 1; i <= n; i++) {
+			w64(TESTDEV(TESTDEV_SYNC), i);
+			gic_wait_wfi(test_intid, base + i);
+		}
+		gic_wait_spin(test_intid, base + n + 1, freq / 50);
+	} else {
+		w64(TESTDEV(TESTDEV_SYNC), 1);
+		gic_wait_wfi(test_intid, 1);
+		/* masked by the handler; still asserted */
+		gic_irq_enable(test_intid);
+		if (gic_wait_spin(test_intid, 2, freq))
+			report(IRQT_ERROR(IRQT_ERR_TIMEOUT));
+	}
+	local_irq_disable();
+	report(IRQT_COUNT(gic_irq_count[0][test_intid]));
+	w64(TESTDEV(TESTDEV_DONE), TESTDEV_DONE_MAGIC);
+}
