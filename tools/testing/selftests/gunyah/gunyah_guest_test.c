@@ -30,12 +30,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gunyah_test_util.h"
 #include "gunyah_vmm_lib.h"
 #include "guest/guest.h"
 
 #include "../kselftest_harness.h"
 
-#define GUNYAH_DEV	"/dev/gunyah"
 #define MIB		(1024UL * 1024)
 #define RUN_TIMEOUT_MS	20000
 #define KILL_ROUNDS	5
@@ -51,61 +51,6 @@
 #define LEAK_SLACK	(16 * MIB)	/* MemFree noise: per-CPU page lists */
 #define VM_COUNT_CAP	64
 #define WHY_LEN		512
-
-/* ---- payloads ---- */
-
-static void *read_file(const char *path, size_t *len)
-{
-	struct stat st;
-	void *buf;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	buf = NULL;
-	if (!fstat(fd, &st) && st.st_size > 0) {
-		buf = malloc(st.st_size);
-		if (buf && read(fd, buf, st.st_size) != st.st_size) {
-			free(buf);
-			buf = NULL;
-		}
-		*len = st.st_size;
-	}
-	close(fd);
-	return buf;
-}
-
-static void *load_payload(const char *name, size_t *len)
-{
-	char path[PATH_MAX + 64], exe[PATH_MAX];
-	const char *env = getenv("GUNYAH_GUEST_DIR");
-	ssize_t n;
-	void *buf;
-
-	if (env) {
-		snprintf(path, sizeof(path), "%s/%s.bin", env, name);
-		buf = read_file(path, len);
-		if (buf)
-			return buf;
-	}
-	snprintf(path, sizeof(path), "/guest/%s.bin", name);
-	buf = read_file(path, len);
-	if (buf)
-		return buf;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
-	*strrchr(exe, '/') = '\0';
-	snprintf(path, sizeof(path), "%s/guest/%s.bin", exe, name);
-	buf = read_file(path, len);
-	if (buf)
-		return buf;
-	/* "make install" of the kselftests puts them next to the tests */
-	snprintf(path, sizeof(path), "%s/%s.bin", exe, name);
-	return read_file(path, len);
-}
 
 /* ---- the test device ---- */
 
@@ -262,11 +207,6 @@ static int probe_mem(const void *p, size_t words, struct probe *pr)
 
 /* ---- booting ---- */
 
-static bool not_implemented(int err)
-{
-	return err == ENOTTY || err == EOPNOTSUPP;
-}
-
 FIXTURE(guest) {
 	struct gh_vm vm;
 	struct test_ctx ctx;
@@ -277,18 +217,17 @@ FIXTURE(guest) {
 
 FIXTURE_SETUP(guest)
 {
-	int fd;
+	int r;
 
 	memset(&self->vm, 0, sizeof(self->vm));
 	self->vm.vm_fd = -1;
 	self->vm.dev_fd = -1;
 	memset(&self->ctx, 0, sizeof(self->ctx));
 	self->ctx.ready_fd = -1;
-	fd = open(GUNYAH_DEV, O_RDWR | O_CLOEXEC);
-	if (fd < 0 && (errno == ENOENT || errno == ENODEV || errno == ENXIO))
+	r = gh_test_no_gunyah();
+	if (r > 0)
 		SKIP(return, GUNYAH_DEV " not present: not running on Gunyah");
-	ASSERT_GE(fd, 0) TH_LOG("open " GUNYAH_DEV ": %s", strerror(errno));
-	close(fd);
+	ASSERT_EQ(r, 0) TH_LOG("open " GUNYAH_DEV ": %s", strerror(-r));
 }
 
 FIXTURE_TEARDOWN(guest)
@@ -315,7 +254,7 @@ static int boot(struct gh_vm *vm, struct test_ctx *ctx, const char *payload,
 	ret = gh_vm_create(vm, GUNYAH_DEV);
 	vm->mmio_fn = testdev_mmio;
 	vm->opaque = ctx;
-	image = load_payload(payload, &len);
+	image = gh_test_load_payload(payload, &len);
 	if (!image) {
 		snprintf(why, why_len, "payload %s.bin not found", payload);
 		return -1;
@@ -345,8 +284,8 @@ static int boot(struct gh_vm *vm, struct test_ctx *ctx, const char *payload,
 	if (!ret)
 		return 0;
 	snprintf(why, why_len, "%s: %s%s", vm->err_what, strerror(-ret),
-		 not_implemented(-ret) ? " (not implemented yet)" : "");
-	return not_implemented(-ret) ? 1 : -1;
+		 gh_test_not_implemented(-ret) ? " (not implemented yet)" : "");
+	return gh_test_not_implemented(-ret) ? 1 : -1;
 }
 
 /* Run to the end; 1 when GH_VCPU_RUN is not implemented yet (skip). */
@@ -356,7 +295,7 @@ static int run(struct gh_vm *vm, char *why, size_t why_len)
 
 	snprintf(why, why_len, "%s; console: \"%.*s\"", gh_end_str(vm),
 		 (int)vm->uart_len, vm->uart_buf);
-	if (end == GH_END_ERROR && not_implemented(vm->err))
+	if (end == GH_END_ERROR && gh_test_not_implemented(vm->err))
 		return 1;
 	return 0;
 }
