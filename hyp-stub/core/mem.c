@@ -144,6 +144,9 @@ int mem_xfer_to_host(u16 vmid, u64 pa, u64 size, enum mem_xfer type,
 
 	if (!xfer_range_ok(pa, size))
 		return GH_ERROR_ARG_INVAL;
+	/* The VM must have unmapped the pages first (vm_unmap()). */
+	if (mem_borrower_maps(vmid, pa, size))
+		return GH_ERROR_BUSY;
 	if (type == MEM_XFER_SHARE) {
 		/* Shared, with @vmid on the RM's word: see mem.h. */
 		if (pgt_walk(xfer_s2, pa, size, shared_leaf, NULL))
@@ -155,8 +158,6 @@ int mem_xfer_to_host(u16 vmid, u64 pa, u64 size, enum mem_xfer type,
 	} else {
 		return GH_ERROR_ARG_INVAL;
 	}
-	if (vm_maps_pa(vmid, pa, size))
-		return GH_ERROR_BUSY;
 	/*
 	 * Zero before the host can see the pages again. If remapping then
 	 * runs out of table memory, the pages stay with the VM, zeroed.
@@ -170,16 +171,141 @@ int mem_xfer_to_host(u16 vmid, u64 pa, u64 size, enum mem_xfer type,
 	return GH_ERROR_OK;
 }
 
-static int vm_leaf(const struct pgtable *pgt, const struct pgt_leaf *leaf,
-		   void *arg)
+/* ------------------------------------------------ borrower mappings */
+
+enum borrow_kind {
+	BORROW_NONE,		/* not this VM's page */
+	BORROW_LENT,
+	BORROW_LENT_MAPPED,
+	BORROW_SHARED,		/* with @vmid on the RM's word: see mem.h */
+	BORROW_SHARED_MAPPED,
+};
+
+static enum borrow_kind borrow_kind(const struct pgt_leaf *leaf, u16 vmid)
 {
-	/* Lent to @vmid, or shared (with @vmid on the RM's word: mem.h). */
-	return lent_leaf(pgt, leaf, arg) && shared_leaf(pgt, leaf, NULL);
+	if (!pgt_leaf_valid(leaf)) {
+		if (pgt_leaf_owner(leaf) == PGT_OWNER_VM(vmid))
+			return BORROW_LENT;
+		if (pgt_leaf_owner(leaf) == PGT_OWNER_VM_MAPPED(vmid))
+			return BORROW_LENT_MAPPED;
+		return BORROW_NONE;
+	}
+	if (pgt_leaf_state(leaf) == PGT_STATE_SHARED_OWNED)
+		return BORROW_SHARED;
+	if (pgt_leaf_state(leaf) == PGT_STATE_SHARED_MAPPED)
+		return BORROW_SHARED_MAPPED;
+	return BORROW_NONE;
 }
 
-bool mem_owned_by_vm(u16 vmid, u64 pa, u64 size)
+struct borrow_walk {
+	u16 vmid;
+	enum borrow_kind from[2];
+};
+
+/* Every leaf is one of the two kinds @from[] (the walk's argument). */
+static int kinds_leaf(const struct pgtable *pgt, const struct pgt_leaf *leaf,
+		      void *arg)
 {
+	const struct borrow_walk *w = arg;
+	enum borrow_kind kind = borrow_kind(leaf, w->vmid);
+
+	(void)pgt;
+	return kind != w->from[0] && kind != w->from[1];
+}
+
+/* What a leaf of @kind becomes when its "mapped" mark is flipped. */
+static enum borrow_kind flipped(enum borrow_kind kind)
+{
+	switch (kind) {
+	case BORROW_LENT:
+		return BORROW_LENT_MAPPED;
+	case BORROW_LENT_MAPPED:
+		return BORROW_LENT;
+	case BORROW_SHARED:
+		return BORROW_SHARED_MAPPED;
+	case BORROW_SHARED_MAPPED:
+		return BORROW_SHARED;
+	default:
+		return BORROW_NONE;
+	}
+}
+
+static int set_kind(u16 vmid, u64 pa, u64 size, enum borrow_kind kind)
+{
+	int ret;
+
+	if (kind == BORROW_LENT || kind == BORROW_LENT_MAPPED)
+		ret = pgt_unmap(xfer_s2, pa, size, kind == BORROW_LENT ?
+				PGT_OWNER_VM(vmid) : PGT_OWNER_VM_MAPPED(vmid));
+	else
+		/* Software bits only: no break-before-make for the host. */
+		ret = pgt_map(xfer_s2, pa, size, pa, PGT_PROT_RW | PGT_PROT_X,
+			      kind == BORROW_SHARED ? PGT_STATE_SHARED_OWNED :
+						      PGT_STATE_SHARED_MAPPED);
+	return pgt_err(ret);
+}
+
+/*
+ * Flip the mark of every leaf in [pa, end), leaf by leaf (a range may mix
+ * lent and shared pages). Returns where it stopped: @end, or the start of
+ * a piece that could not be changed (no table memory for a split).
+ */
+static u64 flip_range(u16 vmid, u64 pa, u64 end, int *err)
+{
+	while (pa < end) {
+		struct pgt_leaf leaf = pgt_lookup(xfer_s2, pa);
+		u64 next = MIN(leaf.addr + leaf.size, end);
+
+		*err = set_kind(vmid, pa, next - pa,
+				flipped(borrow_kind(&leaf, vmid)));
+		if (*err)
+			return pa;
+		pa = next;
+	}
+	return end;
+}
+
+/* Check every page is @from[0] or @from[1], then flip all or nothing. */
+static int flip_marks(u16 vmid, u64 pa, u64 size, enum borrow_kind from0,
+		      enum borrow_kind from1)
+{
+	struct borrow_walk w = { .vmid = vmid, .from = { from0, from1 } };
+	int err = GH_ERROR_OK, undo_err;
+	u64 done;
+
 	if (!xfer_range_ok(pa, size))
-		return false;
-	return pgt_walk(xfer_s2, pa, size, vm_leaf, &vmid) == 0;
+		return GH_ERROR_ARG_INVAL;
+	if (pgt_walk(xfer_s2, pa, size, kinds_leaf, &w))
+		return GH_ERROR_DENIED;
+	done = flip_range(vmid, pa, pa + size, &err);
+	/* Undoing needs no memory: the changed pieces are split already. */
+	if (err)
+		flip_range(vmid, pa, done, &undo_err);
+	return err;
+}
+
+int mem_borrower_map(u16 vmid, u64 pa, u64 size)
+{
+	return flip_marks(vmid, pa, size, BORROW_LENT, BORROW_SHARED);
+}
+
+int mem_borrower_unmap(u16 vmid, u64 pa, u64 size)
+{
+	return flip_marks(vmid, pa, size, BORROW_LENT_MAPPED,
+			  BORROW_SHARED_MAPPED);
+}
+
+static int mapped_leaf(const struct pgtable *pgt, const struct pgt_leaf *leaf,
+		       void *arg)
+{
+	enum borrow_kind kind = borrow_kind(leaf, *(const u16 *)arg);
+
+	(void)pgt;
+	return kind == BORROW_LENT_MAPPED || kind == BORROW_SHARED_MAPPED;
+}
+
+bool mem_borrower_maps(u16 vmid, u64 pa, u64 size)
+{
+	return xfer_range_ok(pa, size) &&
+	       pgt_walk(xfer_s2, pa, size, mapped_leaf, &vmid) != 0;
 }

@@ -130,6 +130,11 @@ static void set_pte(const struct pgtable *pgt, u64 *ptep, u64 new, u64 addr,
 
 	if (old == new)
 		return;
+	/* The walker ignores software bits: no break-before-make for them. */
+	if ((old & PTE_VALID) && !((old ^ new) & ~PTE_STATE_MASK)) {
+		WRITE_PTE(ptep, new);
+		return;
+	}
 	if ((old & PTE_VALID) && pgt->tlbi_deferred && !(new & PTE_VALID)) {
 		WRITE_PTE(ptep, new);
 		return;
@@ -256,7 +261,7 @@ int pgt_map(struct pgtable *pgt, u64 addr, u64 size, u64 pa,
 	if (!range_ok(pgt, addr, size) || !prot_ok(pgt, prot) ||
 	    !IS_ALIGNED(pa, PGT_PAGE_SIZE) ||
 	    pa > PTE_ADDR_MASK || size > PTE_ADDR_MASK + PGT_PAGE_SIZE - pa ||
-	    state > PGT_STATE_SHARED_BORROWED)
+	    state > PGT_STATE_SHARED_MAPPED)
 		return PGT_EINVAL;
 	op.attrs = leaf_attrs(pgt, prot, state);
 	return run_op(pgt, &op);

@@ -40,6 +40,35 @@ static struct vm *vm_get(u16 vmid)
 	return NULL;
 }
 
+/* Clear the host stage-2's "mapped" marks of what a VM maps in a range. */
+struct unmark {
+	u16 vmid;
+	int err;
+};
+
+static int unmark_leaf(const struct pgtable *pgt, const struct pgt_leaf *leaf,
+		       void *arg)
+{
+	struct unmark *u = arg;
+	int ret;
+
+	(void)pgt;
+	if (!pgt_leaf_valid(leaf))
+		return 0;
+	ret = mem_borrower_unmap(u->vmid, pgt_leaf_pa(leaf), leaf->size);
+	if (ret && !u->err)
+		u->err = ret;
+	return 0;
+}
+
+static int vm_unmark(struct vm *vm, u64 ipa, u64 size)
+{
+	struct unmark u = { .vmid = vm->vmid };
+
+	pgt_walk(&vm->s2, ipa, size, unmark_leaf, &u);
+	return u.err;
+}
+
 int vm_create(u16 vmid)
 {
 	struct vm *vm = NULL;
@@ -69,6 +98,8 @@ int vm_create(u16 vmid)
 
 static void vm_free(struct vm *vm)
 {
+	/* No vCPU runs it now: the pages may go back to the host. */
+	(void)vm_unmark(vm, 0, 1UL << VM_IPA_BITS);
 	plat_s2_tlb_flush_vm(vm);
 	pgt_destroy(&vm->s2);
 	vm->used = false;
@@ -185,12 +216,6 @@ void vm_vcpu_put(struct vcpu *v)
 		vm_free(vm);
 }
 
-/* Every page of [pa, pa + size) lent to or shared with @vmid? */
-static int vm_map_check(u16 vmid, u64 pa, u64 size)
-{
-	return mem_owned_by_vm(vmid, pa, size) ? GH_ERROR_OK : GH_ERROR_DENIED;
-}
-
 static int unmapped_leaf(const struct pgtable *pgt, const struct pgt_leaf *leaf,
 			 void *arg)
 {
@@ -211,84 +236,40 @@ int vm_map(u16 vmid, u64 ipa, u64 pa, u64 size, bool write, bool exec)
 	    ipa + size < ipa || ipa + size > (1UL << VM_IPA_BITS) ||
 	    pa + size < pa)
 		return GH_ERROR_ARG_INVAL;
-	ret = vm_map_check(vmid, pa, size);
+	/* The IPA range must be free; the pages this VM's and not mapped. */
+	if (pgt_walk(&vm->s2, ipa, size, unmapped_leaf, NULL))
+		return GH_ERROR_DENIED;
+	ret = mem_borrower_map(vmid, pa, size);
 	if (ret)
 		return ret;
-	/* Neither the IPA range nor the pages may be mapped already. */
-	if (pgt_walk(&vm->s2, ipa, size, unmapped_leaf, NULL) ||
-	    vm_maps_pa(vmid, pa, size))
-		return GH_ERROR_DENIED;
 	if (write)
 		prot |= PGT_PROT_W;
 	if (exec)
 		prot |= PGT_PROT_X;
+	/* All or nothing: tables are allocated before any entry is written. */
 	ret = pgt_map(&vm->s2, ipa, size, pa, prot, PGT_STATE_OWNED);
-	vm->nr_mapped_pages += size / PGT_PAGE_SIZE;
+	if (ret)
+		(void)mem_borrower_unmap(vmid, pa, size);
 	return ret == PGT_ENOMEM ? GH_ERROR_NOMEM :
 	       ret ? GH_ERROR_ARG_INVAL : GH_ERROR_OK;
-}
-
-struct ipa_range {
-	u64 base, end, pages;
-};
-
-static int count_mapped_leaf(const struct pgtable *pgt,
-			     const struct pgt_leaf *leaf, void *arg)
-{
-	struct ipa_range *r = arg;
-
-	(void)pgt;
-	if (pgt_leaf_valid(leaf))
-		r->pages += (MIN(leaf->addr + leaf->size, r->end) -
-			     MAX(leaf->addr, r->base)) / PGT_PAGE_SIZE;
-	return 0;
 }
 
 int vm_unmap(u16 vmid, u64 ipa, u64 size)
 {
 	struct vm *vm = vm_get(vmid);
-	int ret;
+	int ret, unmark;
 
 	if (!vm)
 		return GH_ERROR_ARG_INVAL;
-	if (vm->nr_mapped_pages && size && ipa + size > ipa) {
-		struct ipa_range r = { ipa, ipa + size, 0 };
-
-		pgt_walk(&vm->s2, ipa, size, count_mapped_leaf, &r);
-		vm->nr_mapped_pages -= MIN(r.pages, vm->nr_mapped_pages);
-	}
+	if (!size || !IS_ALIGNED(ipa | size, PGT_PAGE_SIZE) ||
+	    ipa + size < ipa || ipa + size > (1UL << VM_IPA_BITS))
+		return GH_ERROR_ARG_INVAL;
+	unmark = vm_unmark(vm, ipa, size);
 	/* Each valid entry is invalidated for the VM's VMID (tlb_inval). */
 	ret = pgt_unmap(&vm->s2, ipa, size, PGT_OWNER_NONE);
-	return ret == PGT_ENOMEM ? GH_ERROR_NOMEM :
-	       ret ? GH_ERROR_ARG_INVAL : GH_ERROR_OK;
-}
-
-struct pa_query {
-	u64 base, end;
-};
-
-static int maps_pa_leaf(const struct pgtable *pgt, const struct pgt_leaf *leaf,
-			void *arg)
-{
-	const struct pa_query *q = arg;
-	u64 pa;
-
-	(void)pgt;
-	if (!pgt_leaf_valid(leaf))
-		return 0;
-	pa = pgt_leaf_pa(leaf);
-	return pa < q->end && q->base < pa + leaf->size;
-}
-
-bool vm_maps_pa(u16 vmid, u64 pa, u64 size)
-{
-	struct pa_query q = { pa, pa + size };
-	struct vm *vm = vm_get(vmid);
-
-	/* After a reset (teardown reclaims) nothing is mapped: no O(n) scan. */
-	if (!vm || !vm->nr_mapped_pages)
-		return false;
-	return pgt_walk(&vm->s2, 0, 1UL << VM_IPA_BITS, maps_pa_leaf, &q) != 0;
+	if (ret)
+		return ret == PGT_ENOMEM ? GH_ERROR_NOMEM : GH_ERROR_ARG_INVAL;
+	return unmark;
 }
 
 int vm_vcpu_create(u16 vmid, unsigned int index, u64 *capid, u32 *virq)
@@ -390,6 +371,8 @@ int vm_reset(u16 vmid)
 	vcpus_off(vm);
 	vm_doorbells_reset(vm);
 	vgic_vm_reset(vm);
+	/* Failing only for want of table memory: the pages stay marked. */
+	(void)vm_unmark(vm, 0, 1UL << VM_IPA_BITS);
 	/* One VMID-wide flush instead of one per page. */
 	vm->s2.tlbi_deferred = true;
 	ret = pgt_unmap(&vm->s2, 0, 1UL << VM_IPA_BITS, PGT_OWNER_NONE);
@@ -397,7 +380,6 @@ int vm_reset(u16 vmid)
 	plat_s2_tlb_flush_vm(vm);
 	if (ret)
 		return GH_ERROR_NOMEM;
-	vm->nr_mapped_pages = 0;
 	vm->reset_pending = false;
 	vm->state = VM_STATE_STOPPED;
 	return GH_ERROR_OK;

@@ -70,10 +70,19 @@ void mem_set_host_s2(struct pgtable *s2);
  */
 void plat_mem_zero(u64 pa, u64 size);
 
-/* Is every page of [pa, pa + size) lent to @vmid or shared (see above)? */
-bool mem_owned_by_vm(u16 vmid, u64 pa, u64 size);
-
-/* Provided by core/vm.c: does @vmid still map any page of [pa, pa + size)? */
-bool vm_maps_pa(u16 vmid, u64 pa, u64 size);
+/*
+ * Whether the borrower maps a page is recorded with its ownership in the
+ * host stage-2 leaf (a lent page's owner PGT_OWNER_VM_MAPPED(vmid), a
+ * shared page's state SHARED_MAPPED), so the checks below walk only the
+ * page's own range, never a VM's whole stage-2.
+ *
+ * mem_borrower_map(): every page of [pa, pa + size) is lent to @vmid or
+ * shared, and not mapped yet: mark it mapped (else GH_ERROR_DENIED; all
+ * or nothing). mem_borrower_unmap() is the inverse. mem_borrower_maps():
+ * is any page of the range marked mapped (by @vmid for lent pages)?
+ */
+int mem_borrower_map(u16 vmid, u64 pa, u64 size);
+int mem_borrower_unmap(u16 vmid, u64 pa, u64 size);
+bool mem_borrower_maps(u16 vmid, u64 pa, u64 size);
 
 #endif

@@ -42,6 +42,7 @@ enum pgt_state {
 	PGT_STATE_OWNED,		/* exclusively owned */
 	PGT_STATE_SHARED_OWNED,		/* owned and shared with another VM */
 	PGT_STATE_SHARED_BORROWED,	/* owned by another VM, shared with us */
+	PGT_STATE_SHARED_MAPPED,	/* SHARED_OWNED, and the borrower maps it */
 };
 
 /* Owner recorded in an invalid leaf (24 bits) */
@@ -49,6 +50,9 @@ enum pgt_state {
 #define PGT_OWNER_HYP		1	/* hypervisor-private memory */
 #define PGT_OWNER_VM_BASE	0x10000	/* | vmid: lent to that VM */
 #define PGT_OWNER_VM(vmid)	(PGT_OWNER_VM_BASE | (u16)(vmid))
+/* | vmid: lent to that VM, which maps it in its stage-2 */
+#define PGT_OWNER_VM_MAPPED_BASE	0x20000
+#define PGT_OWNER_VM_MAPPED(vmid)	(PGT_OWNER_VM_MAPPED_BASE | (u16)(vmid))
 #define PGT_OWNER_MAX		0xffffffU
 
 struct pgtable;

@@ -102,11 +102,6 @@ struct vm {
 	enum vm_state state;
 	bool reset_pending;	/* SYSTEM_RESET seen: report it once per vCPU */
 	unsigned int nr_running;
-	/*
-	 * Pages mapped in @s2, never less than the truth (a failed map
-	 * counts in full): when 0, nothing needs a scan of the tables.
-	 */
-	u64 nr_mapped_pages;
 	struct pgtable s2;
 	struct vcpu *vcpu[VM_MAX_VCPUS];
 	struct vgic vgic;	/* distributor, SPIs (core/vgic.c) */

@@ -162,6 +162,13 @@ static bool host_rw(u64 pa, u64 size)
 	return mem_host_can_access(&host, pa, size, true);
 }
 
+/* Lent to @vmid or shared, and not mapped: the borrower may map it. */
+static bool owned_by_vm(u16 vmid, u64 pa, u64 size)
+{
+	return mem_borrower_map(vmid, pa, size) == GH_ERROR_OK &&
+	       mem_borrower_unmap(vmid, pa, size) == GH_ERROR_OK;
+}
+
 TEST(lend_and_double_lend)
 {
 	u64 pa = RAM_BASE + 0x100000;
@@ -180,9 +187,9 @@ TEST(lend_and_double_lend)
 		  GH_ERROR_DENIED);
 	EXPECT_EQ(mem_xfer_to_vm(6, pa + 3 * KB4, 2 * KB4, MEM_XFER_SHARE),
 		  GH_ERROR_DENIED);
-	EXPECT_TRUE(mem_owned_by_vm(5, pa, 4 * KB4));
-	EXPECT_FALSE(mem_owned_by_vm(6, pa, KB4));
-	EXPECT_FALSE(mem_owned_by_vm(5, pa, 5 * KB4));
+	EXPECT_TRUE(owned_by_vm(5, pa, 4 * KB4));
+	EXPECT_FALSE(owned_by_vm(6, pa, KB4));
+	EXPECT_FALSE(owned_by_vm(5, pa, 5 * KB4));
 }
 
 TEST(stub_device_and_bad_ranges_denied)
@@ -216,12 +223,12 @@ TEST(share_then_lend)
 	EXPECT_EQ(mem_xfer_to_vm(5, pa, KB4, MEM_XFER_LEND), GH_ERROR_DENIED);
 	EXPECT_EQ(mem_xfer_to_vm(6, pa + KB4, KB4, MEM_XFER_SHARE),
 		  GH_ERROR_DENIED);
-	EXPECT_TRUE(mem_owned_by_vm(5, pa, 2 * KB4));
+	EXPECT_TRUE(owned_by_vm(5, pa, 2 * KB4));
 	/*
 	 * The borrower of a share is not recorded (mem.h): VM 6 passes the
 	 * share check, the RM is what keeps it to its own parcels.
 	 */
-	EXPECT_TRUE(mem_owned_by_vm(6, pa, KB4));
+	EXPECT_TRUE(owned_by_vm(6, pa, KB4));
 	EXPECT_EQ(mem_xfer_to_host(5, pa, KB4, MEM_XFER_LEND, false),
 		  GH_ERROR_DENIED);	/* it was shared, not lent */
 	EXPECT_EQ(mem_xfer_to_host(5, pa + KB4, KB4, MEM_XFER_SHARE, false),
@@ -243,9 +250,9 @@ TEST(unshare_middle_splits_record)
 	EXPECT_EQ(mem_xfer_to_vm(5, pa, 3 * KB4, MEM_XFER_SHARE), GH_ERROR_OK);
 	EXPECT_EQ(mem_xfer_to_host(5, pa + KB4, KB4, MEM_XFER_SHARE, false),
 		  GH_ERROR_OK);
-	EXPECT_TRUE(mem_owned_by_vm(5, pa, KB4));
-	EXPECT_FALSE(mem_owned_by_vm(5, pa + KB4, KB4));
-	EXPECT_TRUE(mem_owned_by_vm(5, pa + 2 * KB4, KB4));
+	EXPECT_TRUE(owned_by_vm(5, pa, KB4));
+	EXPECT_FALSE(owned_by_vm(5, pa + KB4, KB4));
+	EXPECT_TRUE(owned_by_vm(5, pa + 2 * KB4, KB4));
 	EXPECT_EQ(mem_xfer_to_host(5, pa, 3 * KB4, MEM_XFER_SHARE, false),
 		  GH_ERROR_DENIED);	/* middle page is the host's now */
 	EXPECT_EQ(mem_xfer_to_host(5, pa + 2 * KB4, KB4, MEM_XFER_SHARE, false),
@@ -399,7 +406,7 @@ TEST(vm_reset_unmaps_destroy_frees)
 	EXPECT_EQ(vm_vcpu_create(20, VM_MAX_VCPUS, &capid, &virq),
 		  GH_ERROR_ARG_INVAL);
 	EXPECT_EQ(virq, 32 + 130);
-	EXPECT_TRUE(vm_maps_pa(20, pa + KB4, KB4));
+	EXPECT_TRUE(mem_borrower_maps(20, pa + KB4, KB4));
 	nr_inval = nr_flush = 0;
 	nr_bells_reset = nr_bells_freed = 0;
 	EXPECT_EQ(vm_reset(20), GH_ERROR_OK);
@@ -408,7 +415,7 @@ TEST(vm_reset_unmaps_destroy_frees)
 	EXPECT_EQ(nr_bells_freed, 0);
 	EXPECT_EQ(nr_inval, 0);		/* one flush instead */
 	EXPECT_EQ(nr_flush, 1);
-	EXPECT_FALSE(vm_maps_pa(20, pa, MB2));
+	EXPECT_FALSE(mem_borrower_maps(20, pa, MB2));
 	EXPECT_NE(nr_flush, 0);
 	EXPECT_EQ(mem_xfer_to_host(20, pa, MB2, MEM_XFER_LEND, true),
 		  GH_ERROR_OK);
@@ -421,34 +428,73 @@ TEST(vm_reset_unmaps_destroy_frees)
 		  GH_ERROR_ARG_INVAL);
 }
 
-/* The mapped-page count behind vm_maps_pa()'s shortcut stays honest. */
-TEST(vm_mapped_count_partial_unmap)
+/*
+ * The host stage-2 records which borrowed pages the VM maps: partial
+ * unmaps, holes and a mixed lent/shared range keep it exact, and a page
+ * mapped once cannot be mapped again at another IPA.
+ */
+TEST(vm_mapped_marks)
 {
-	u64 pa = RAM_BASE + 13 * MB2;
-	struct vm *vm;
+	u64 pa = RAM_BASE + 13 * MB2, ipa = 0x80000000UL;
+	struct pgt_leaf l;
 
 	setup();
 	ASSERT_EQ(vm_create(21), GH_ERROR_OK);
-	vm = &vms[0];
-	ASSERT_EQ(vm->vmid, 21);
-	ASSERT_EQ(mem_xfer_to_vm(21, pa, MB2, MEM_XFER_LEND), 0);
-	EXPECT_EQ(vm->nr_mapped_pages, 0);
-	EXPECT_FALSE(vm_maps_pa(21, pa, MB2));
-	ASSERT_EQ(vm_map(21, 0x80000000UL, pa, MB2, true, false), 0);
-	EXPECT_EQ(vm->nr_mapped_pages, 512);
-	/* Unmapping a hole and a page twice only counts what was mapped. */
+	ASSERT_EQ(mem_xfer_to_vm(21, pa, MB2 - KB4, MEM_XFER_LEND), 0);
+	ASSERT_EQ(mem_xfer_to_vm(21, pa + MB2 - KB4, KB4, MEM_XFER_SHARE), 0);
+	EXPECT_FALSE(mem_borrower_maps(21, pa, MB2));
+	ASSERT_EQ(vm_map(21, ipa, pa, MB2, true, false), 0);
+	EXPECT_TRUE(mem_borrower_maps(21, pa, KB4));
+	EXPECT_TRUE(mem_borrower_maps(21, pa + MB2 - KB4, KB4));
+	EXPECT_FALSE(mem_borrower_maps(22, pa, KB4));	/* lent to 21 */
+	l = pgt_lookup(&host, pa);
+	EXPECT_EQ(pgt_leaf_owner(&l), PGT_OWNER_VM_MAPPED(21));
+	l = pgt_lookup(&host, pa + MB2 - KB4);
+	EXPECT_EQ(pgt_leaf_state(&l), PGT_STATE_SHARED_MAPPED);
+	EXPECT_TRUE(host_rw(pa + MB2 - KB4, KB4));	/* shared: still the host's */
+	EXPECT_EQ(vm_map(21, ipa + GB, pa + KB4, KB4, true, false),
+		  GH_ERROR_DENIED);			/* an alias */
+	/* Unmapping a hole and a page twice changes only what was mapped. */
 	EXPECT_EQ(vm_unmap(21, 0x70000000UL, MB2), GH_ERROR_OK);
-	EXPECT_EQ(vm_unmap(21, 0x80001000UL, KB4), GH_ERROR_OK);
-	EXPECT_EQ(vm_unmap(21, 0x80000000UL, 2 * KB4), GH_ERROR_OK);
-	EXPECT_EQ(vm->nr_mapped_pages, 510);
-	EXPECT_TRUE(vm_maps_pa(21, pa + 2 * KB4, KB4));
-	EXPECT_FALSE(vm_maps_pa(21, pa, 2 * KB4));
-	EXPECT_EQ(vm_unmap(21, 0x80000000UL, MB2), GH_ERROR_OK);
-	EXPECT_EQ(vm->nr_mapped_pages, 0);
-	EXPECT_FALSE(vm_maps_pa(21, pa, MB2));
-	EXPECT_EQ(mem_xfer_to_host(21, pa, MB2, MEM_XFER_LEND, true),
+	EXPECT_EQ(vm_unmap(21, ipa + KB4, KB4), GH_ERROR_OK);
+	EXPECT_EQ(vm_unmap(21, ipa, 2 * KB4), GH_ERROR_OK);
+	EXPECT_FALSE(mem_borrower_maps(21, pa, 2 * KB4));
+	EXPECT_TRUE(mem_borrower_maps(21, pa + 2 * KB4, KB4));
+	EXPECT_EQ(mem_xfer_to_host(21, pa, 2 * KB4, MEM_XFER_LEND, true),
 		  GH_ERROR_OK);
+	EXPECT_EQ(mem_xfer_to_host(21, pa + 2 * KB4, KB4, MEM_XFER_LEND, true),
+		  GH_ERROR_BUSY);
+	/* A page can be mapped again, once, after its unmap. */
+	ASSERT_EQ(mem_xfer_to_vm(21, pa, KB4, MEM_XFER_LEND), 0);
+	EXPECT_EQ(vm_map(21, ipa + GB, pa, KB4, true, false), GH_ERROR_OK);
+	EXPECT_EQ(vm_map(21, ipa + GB + KB4, pa, KB4, true, false),
+		  GH_ERROR_DENIED);
+	EXPECT_EQ(vm_reset(21), GH_ERROR_OK);
+	EXPECT_FALSE(mem_borrower_maps(21, pa, MB2));
+	EXPECT_EQ(mem_xfer_to_host(21, pa, KB4, MEM_XFER_LEND, true),
+		  GH_ERROR_OK);
+	EXPECT_EQ(mem_xfer_to_host(21, pa + 2 * KB4, MB2 - 3 * KB4,
+				   MEM_XFER_LEND, true), GH_ERROR_OK);
+	EXPECT_EQ(mem_xfer_to_host(21, pa + MB2 - KB4, KB4, MEM_XFER_SHARE,
+				   false), GH_ERROR_OK);
+	EXPECT_EQ(mem_xfer_check(pa, MB2), GH_ERROR_OK);
 	vm_destroy(21);
+}
+
+/* A VM freed with pages still mapped gives up the marks with its tables. */
+TEST(vm_destroy_clears_marks)
+{
+	u64 pa = RAM_BASE + 15 * MB2;
+
+	setup();
+	ASSERT_EQ(vm_create(23), GH_ERROR_OK);
+	ASSERT_EQ(mem_xfer_to_vm(23, pa, 4 * KB4, MEM_XFER_LEND), 0);
+	ASSERT_EQ(vm_map(23, 0x80000000UL, pa, 4 * KB4, true, false), 0);
+	EXPECT_TRUE(mem_borrower_maps(23, pa, 4 * KB4));
+	vm_destroy(23);
+	EXPECT_FALSE(mem_borrower_maps(23, pa, 4 * KB4));
+	EXPECT_EQ(mem_xfer_to_host(23, pa, 4 * KB4, MEM_XFER_LEND, true),
+		  GH_ERROR_OK);
 }
 
 TEST(vm_start_stop_psci)
@@ -598,9 +644,9 @@ TEST(many_scattered_shares)
 		  GH_ERROR_DENIED);
 	EXPECT_EQ(mem_xfer_to_vm(6, LENT_PG(7), KB4, MEM_XFER_LEND),
 		  GH_ERROR_DENIED);
-	EXPECT_TRUE(mem_owned_by_vm(5, SHARED_PG(7), 2 * KB4));
-	EXPECT_FALSE(mem_owned_by_vm(6, LENT_PG(7), KB4));
-	EXPECT_FALSE(mem_owned_by_vm(5, SHARED_PG(7), 3 * KB4));
+	EXPECT_TRUE(owned_by_vm(5, SHARED_PG(7), 2 * KB4));
+	EXPECT_FALSE(owned_by_vm(6, LENT_PG(7), KB4));
+	EXPECT_FALSE(owned_by_vm(5, SHARED_PG(7), 3 * KB4));
 	/* a neighbour joins the share, then goes back with its pages */
 	EXPECT_EQ(mem_xfer_to_vm(5, LENT_PG(0) + KB4, KB4, MEM_XFER_SHARE),
 		  GH_ERROR_OK);

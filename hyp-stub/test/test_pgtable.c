@@ -140,7 +140,7 @@ TEST(bad_arguments)
 	EXPECT_EQ(pgt_map(&p, 0, KB4, 0, PGT_PROT_RW | PGT_PROT_X |
 			  PGT_PROT_DEVICE, 0), PGT_EINVAL);
 	EXPECT_EQ(pgt_map(&p, 0, KB4, 0, PGT_PROT_RW | BIT(7), 0), PGT_EINVAL);
-	EXPECT_EQ(pgt_map(&p, 0, KB4, 0, PGT_PROT_RW, 3), PGT_EINVAL);
+	EXPECT_EQ(pgt_map(&p, 0, KB4, 0, PGT_PROT_RW, 4), PGT_EINVAL);
 	EXPECT_EQ(pgt_map(&s1, 0, KB4, 0, PGT_PROT_RW | PGT_PROT_X, 0),
 		  PGT_EINVAL);
 	EXPECT_EQ(pgt_map(&s1, 0, KB4, 0, PGT_PROT_W, 0), PGT_EINVAL);
@@ -222,6 +222,29 @@ TEST(split_invalid_keeps_owner)
 	EXPECT_EQ(l.level, 2);
 	EXPECT_EQ(pgt_leaf_owner(&l), PGT_OWNER_HYP);
 	EXPECT_EQ(nr_inval, 0);
+	reset();
+}
+
+/* Only the software state changes: no break-before-make, no TLBI. */
+TEST(state_change_without_bbm)
+{
+	struct pgtable p;
+	struct pgt_leaf l;
+
+	reset();
+	ASSERT_EQ(pgt_init(&p, PGT_STAGE2, 40, &ops), 0);
+	ASSERT_EQ(pgt_map(&p, GB, KB4, GB, PGT_PROT_RW, PGT_STATE_SHARED_OWNED),
+		  0);
+	ASSERT_EQ(pgt_map(&p, GB, KB4, GB, PGT_PROT_RW,
+			  PGT_STATE_SHARED_MAPPED), 0);
+	EXPECT_EQ(nr_inval, 0);
+	l = pgt_lookup(&p, GB);
+	EXPECT_EQ(pgt_leaf_state(&l), PGT_STATE_SHARED_MAPPED);
+	EXPECT_EQ(pgt_leaf_pa(&l), GB);
+	/* Anything else that changes is still break-before-make. */
+	ASSERT_EQ(pgt_map(&p, GB, KB4, GB, PGT_PROT_R,
+			  PGT_STATE_SHARED_MAPPED), 0);
+	EXPECT_EQ(nr_inval, 1);
 	reset();
 }
 
