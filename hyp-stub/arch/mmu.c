@@ -174,8 +174,22 @@ void plat_s2_tlb_flush_vm(const struct vm *vm)
 
 void plat_mem_zero(u64 pa, u64 size)
 {
-	/* EL2 maps all host RAM 1:1, lent pages included. */
-	memset((void *)(uintptr_t)pa, 0, size);
+	/* DCZID_EL0: log2 of the DC ZVA block in words; DZP: prohibited. */
+	u64 dczid = read_sysreg(dczid_el0);
+	u64 block = 4UL << (dczid & 0xf);
+
+	/*
+	 * EL2 maps all host RAM 1:1 (Normal WB), lent pages included. DC ZVA
+	 * zeroes a whole block per instruction: reclaiming a big VM is
+	 * dominated by this. Page-aligned ranges are block-aligned.
+	 */
+	if ((dczid & BIT(4)) || block > PGT_PAGE_SIZE ||
+	    !IS_ALIGNED(pa | size, block)) {
+		memset((void *)(uintptr_t)pa, 0, size);
+	} else {
+		for (u64 addr = pa; addr < pa + size; addr += block)
+			asm volatile("dc zva, %0" : : "r"(addr) : "memory");
+	}
 	dsb(ish);
 }
 

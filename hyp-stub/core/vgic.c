@@ -193,9 +193,30 @@ static void irq_reset(struct vgic_irq *irq, bool keep_input)
 	}
 }
 
+/* Interrupt state changed: no vCPU may trust an empty previous flush. */
+static void vgic_changed(struct vm *vm)
+{
+	if (vm)
+		vm->vgic.gen++;
+}
+
+/* Which vCPUs are on: IRM=1 routing depends on it. */
+static u8 vcpus_on(const struct vm *vm)
+{
+	u8 on = 0;
+
+	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++)
+		if (vm->vcpu[i] && vm->vcpu[i]->on)
+			on |= BIT(i);
+	return on;
+}
+
 void vgic_vcpu_init(struct vcpu *v)
 {
 	struct vgic_cpu *c = &v->vgic;
+
+	vgic_changed(v->vm);
+	c->idle = false;
 
 	for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++) {
 		irq_reset(&c->priv[i], false);
@@ -232,6 +253,7 @@ void vgic_vm_init(struct vm *vm)
 
 void vgic_vm_reset(struct vm *vm)
 {
+	vgic_changed(vm);
 	vm->vgic.ctlr = 0;
 	for (unsigned int i = 0; i < VGIC_NR_SPIS; i++)
 		irq_reset(&vm->vgic.spi[i], true);
@@ -258,6 +280,8 @@ int vm_vgic_config(u16 vmid, u64 gicd_base, u64 gicr_base)
 	struct vm *vm = vgic_vm_get(vmid);
 	u64 gicr_size;
 
+	if (vm)
+		vgic_changed(vm);
 	if (!vm)
 		return GH_ERROR_ARG_INVAL;
 	if (vm->state == VM_STATE_RUNNING)
@@ -286,6 +310,7 @@ int vgic_source_bind(struct vm *vm, u32 intid, struct vgic_irq_source *s)
 	irq = &vm->vgic.spi[intid - VGIC_NR_PRIVATE];
 	if (irq->src)
 		return GH_ERROR_VIRQ_BOUND;
+	vgic_changed(vm);
 	irq->src = s;
 	return GH_ERROR_OK;
 }
@@ -297,6 +322,7 @@ void vgic_source_unbind(struct vm *vm, u32 intid)
 	if (intid < VGIC_NR_PRIVATE || intid >= VGIC_NR_IRQS)
 		return;
 	irq = &vm->vgic.spi[intid - VGIC_NR_PRIVATE];
+	vgic_changed(vm);
 	irq->src = NULL;
 	irq->line = false;
 }
@@ -319,6 +345,8 @@ void vgic_set_level(struct vm *vm, u32 intid, bool level)
 	if (intid < VGIC_NR_PRIVATE || intid >= VGIC_NR_IRQS)
 		return;
 	irq = &vm->vgic.spi[intid - VGIC_NR_PRIVATE];
+	if (irq->line != level)
+		vgic_changed(vm);
 	if (irq_set_line(irq, level))
 		spi_kick(vm, irq);
 }
@@ -332,6 +360,7 @@ void vgic_signal_event(struct vm *vm, u32 intid)
 	irq = &vm->vgic.spi[intid - VGIC_NR_PRIVATE];
 	if (!irq->line || !irq->edge)
 		return;
+	vgic_changed(vm);
 	irq->latch = true;
 	spi_kick(vm, irq);
 }
@@ -343,6 +372,8 @@ void vgic_set_ppi_level(struct vcpu *v, u32 intid, bool level)
 	if (intid < 16 || intid >= VGIC_NR_PRIVATE)
 		return;
 	irq = &v->vgic.priv[intid];
+	if (irq->line != level)
+		vgic_changed(v->vm);
 	if (irq_set_line(irq, level) && irq_deliverable(v->vm, irq))
 		vcpu_kick(v);
 }
@@ -353,6 +384,7 @@ void vgic_sgi(struct vcpu *v, u64 sgi1r)
 	u32 intid = ICC_SGI1R_INTID(sgi1r);
 	u32 targets = ICC_SGI1R_TARGETS(sgi1r);
 
+	vgic_changed(vm);
 	if (!(sgi1r & ICC_SGI1R_IRM)) {
 		/* Only Aff3.Aff2.Aff1 = 0.0.0 and Aff0 0..15 (RS 0) exist. */
 		if (ICC_SGI1R_AFF1(sgi1r) || ICC_SGI1R_AFF2(sgi1r) ||
@@ -456,11 +488,18 @@ u64 vgic_flush_lrs(struct vcpu *v, u64 *lr, unsigned int nr_lr)
 	u8 cand[VGIC_NR_IRQS];
 	unsigned int n = 0, used = 0, max = MIN(nr_lr, VGIC_MAX_LRS);
 	bool pending = false, bound = false;
+	u8 on = vcpus_on(vm);
 	u64 hcr = 0;
 
-	lrs_forget(v);
 	for (unsigned int i = 0; i < nr_lr; i++)
 		lr[i] = 0;
+	/* Nothing changed since a flush that found nothing: skip the scan. */
+	if (c->idle && !c->nr_lr && c->idle_gen == vm->vgic.gen &&
+	    c->idle_on == on)
+		return 0;
+	if (c->nr_lr)
+		vgic_changed(vm);	/* lrs_forget() may latch */
+	lrs_forget(v);
 	for (u32 intid = 0; intid < VGIC_NR_IRQS; intid++) {
 		struct vgic_irq *irq = irq_get(vm, v, intid);
 
@@ -488,6 +527,9 @@ u64 vgic_flush_lrs(struct vcpu *v, u64 *lr, unsigned int nr_lr)
 		cand[best] = cand[--n];
 	}
 	c->nr_lr = used;
+	c->idle = !used && !n;
+	c->idle_gen = vm->vgic.gen;
+	c->idle_on = on;
 	if (n && max >= 2) {
 		/* Refill once the guest has retired all but one. */
 		hcr |= VGIC_HCR_UIE;
@@ -511,6 +553,8 @@ void vgic_sync_lrs(struct vcpu *v, const u64 *lr, unsigned int nr_lr)
 	struct vgic_irq_source *ack[VGIC_MAX_LRS];
 	unsigned int nr_ack = 0;
 
+	if (c->nr_lr)
+		vgic_changed(vm);
 	for (unsigned int i = 0; i < c->nr_lr; i++) {
 		u32 intid = c->lr_intid[i];
 		struct vgic_irq *irq = irq_get(vm, v, intid);
@@ -764,6 +808,7 @@ bool vgic_mmio(struct vcpu *v, u64 ipa, bool write, u8 size, u64 *val)
 		return false;
 
 	if (write) {
+		vgic_changed(vm);
 		if (size < 8)
 			*val &= (1UL << (size * 8)) - 1;
 	} else {

@@ -80,6 +80,11 @@ struct vgic {
 	/* Redistributors directly below GICD: base follows the vCPU count. */
 	bool gicr_below_gicd;
 	u32 ctlr;		/* GICD_CTLR.EnableGrp0/1 as written */
+	/*
+	 * Bumped by every change of interrupt state: a vCPU whose last flush
+	 * found nothing to present skips the scan until it moves.
+	 */
+	u32 gen;
 	struct vgic_irq spi[VGIC_NR_SPIS];
 };
 
@@ -89,6 +94,10 @@ struct vgic_cpu {
 	bool sleep;		/* GICR_WAKER.ProcessorSleep */
 	u8 nr_lr;		/* LRs filled by the last flush, not synced */
 	u8 lr_intid[VGIC_MAX_LRS];
+	/* The last flush found nothing, at vgic.gen idle_gen, vCPUs idle_on */
+	bool idle;
+	u8 idle_on;
+	u32 idle_gen;
 };
 
 /* RM at VM_INIT (vm_vgic_config() in vm.h) */

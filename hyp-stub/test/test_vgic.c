@@ -253,6 +253,48 @@ TEST(priority_config_route_regs)
 	EXPECT_EQ(rd(vc(0), IROUTER(128), 8), 0);
 }
 
+/*
+ * A flush that found nothing is reused while nothing changes; every kind of
+ * change (a line, an SGI, a guest register write, a vCPU powering on for
+ * IRM routing) must end that.
+ */
+TEST(idle_flush_cache)
+{
+	u64 lr[4];
+
+	setup(2);
+	dist_on();
+	spi_cfg(40, true, 0x80, 1);
+	EXPECT_EQ(vgic_flush_lrs(vc(1), lr, 4), 0);
+	EXPECT_EQ(lr[0], 0);
+	vgic_sync_lrs(vc(1), lr, 4);
+	EXPECT_EQ(vgic_flush_lrs(vc(1), lr, 4), 0);	/* cached: still empty */
+	EXPECT_EQ(lr[0], 0);
+	vgic_sync_lrs(vc(1), lr, 4);
+	vgic_set_level(vm, 40, true);
+	vgic_flush_lrs(vc(1), lr, 4);
+	EXPECT_EQ(lr[0], lr_of(40, 0x80, VGIC_LR_PENDING));
+	lr[0] = 0;					/* taken and EOI'd */
+	vgic_sync_lrs(vc(1), lr, 4);
+	vgic_flush_lrs(vc(1), lr, 4);
+	EXPECT_EQ(lr[0], 0);
+	vgic_sync_lrs(vc(1), lr, 4);
+	vgic_sgi(vc(0), BIT(1) | (3UL << 24));		/* SGI 3 to vCPU 1 */
+	vgic_flush_lrs(vc(1), lr, 4);
+	EXPECT_EQ(lr[0] & VGIC_LR_VINTID_MASK, 3);
+	lr[0] = 0;
+	vgic_sync_lrs(vc(1), lr, 4);
+	vgic_flush_lrs(vc(1), lr, 4);
+	EXPECT_EQ(lr[0], 0);
+	vgic_sync_lrs(vc(1), lr, 4);
+	/* A guest write that pends SPI 41 (disabled, then enabled). */
+	spi_cfg(41, true, 0x70, 1);
+	wr(vc(0), GICD + 0x204, 4, BIT(9));		/* ISPENDR1: INTID 41 */
+	vgic_flush_lrs(vc(1), lr, 4);
+	EXPECT_EQ(lr[0], lr_of(41, 0x70, VGIC_LR_PENDING));
+	vgic_sync_lrs(vc(1), lr, 4);
+}
+
 TEST(edge_spi)
 {
 	u64 lr[4];
