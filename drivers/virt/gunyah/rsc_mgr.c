@@ -535,6 +535,10 @@ static int gunyah_rm_send(struct gunyah_rm *rm, u32 msg_id, u16 seq,
 		if (ret)
 			break;
 
+		rm->tx_packets++;
+		if (i == fragments)
+			rm->tx_msgs++;
+
 		offset += chunk;
 	}
 

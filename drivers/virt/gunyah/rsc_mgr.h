@@ -106,6 +106,8 @@ struct gunyah_rm_rx_state {
  * @send_lock: Serializes messages (their packets must not interleave) and
  *             protects @tx_buf and @stopped.
  * @stopped: The transport is gone: calls fail with -ENODEV.
+ * @tx_msgs: Messages sent (requests), for statistics; under @send_lock.
+ * @tx_packets: Packets sent, for statistics; under @send_lock.
  * @tx_buf: The packet being sent.
  * @calls: Outstanding calls by sequence number.
  * @next_seq: Next sequence number to try.
@@ -121,6 +123,8 @@ struct gunyah_rm_rx_state {
  * @have_vmid: @vmid is valid.
  * @vmid: Our own VMID, cached.
  * @miscdev: /dev/gunyah.
+ * @debugfs: /sys/kernel/debug/gunyah (CONFIG_GUNYAH_DEBUGFS).
+ * @benches: Its benchmark files (CONFIG_GUNYAH_DEBUGFS).
  */
 struct gunyah_rm {
 	struct device *dev;
@@ -129,6 +133,8 @@ struct gunyah_rm {
 
 	struct mutex send_lock; /* see above: messages, tx_buf, stopped */
 	bool stopped;
+	u64 tx_msgs;
+	u64 tx_packets;
 	u8 tx_buf[GUNYAH_RM_PACKET_SIZE];
 
 	struct xarray calls;
@@ -148,6 +154,10 @@ struct gunyah_rm {
 	u16 vmid;
 
 	struct miscdevice miscdev;
+#ifdef CONFIG_GUNYAH_DEBUGFS
+	struct dentry *debugfs;
+	struct gunyah_bench *benches;
+#endif
 };
 
 struct gunyah_rm *gunyah_rm_core_create(struct device *dev,
@@ -158,5 +168,13 @@ int gunyah_rm_error_remap(u32 rm_error);
 
 int gunyah_vm_mgr_register(struct gunyah_rm *rm);
 void gunyah_vm_mgr_unregister(struct gunyah_rm *rm);
+
+#ifdef CONFIG_GUNYAH_DEBUGFS
+void gunyah_rm_debugfs_register(struct gunyah_rm *rm);
+void gunyah_rm_debugfs_unregister(struct gunyah_rm *rm);
+#else
+static inline void gunyah_rm_debugfs_register(struct gunyah_rm *rm) { }
+static inline void gunyah_rm_debugfs_unregister(struct gunyah_rm *rm) { }
+#endif
 
 #endif /* __GUNYAH_RSC_MGR_PRIV_H */

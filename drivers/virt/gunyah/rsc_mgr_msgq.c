@@ -174,6 +174,11 @@ static void gunyah_rm_msgq_unregister_vm_mgr(void *data)
 	gunyah_vm_mgr_unregister(data);
 }
 
+static void gunyah_rm_msgq_unregister_debugfs(void *data)
+{
+	gunyah_rm_debugfs_unregister(data);
+}
+
 static int gunyah_rm_probe(struct platform_device *pdev)
 {
 	struct gunyah_hypercall_hyp_identify_resp identity;
@@ -243,6 +248,12 @@ static int gunyah_rm_probe(struct platform_device *pdev)
 		return dev_err_probe(dev, ret, "failed to register /dev/gunyah\n");
 
 	ret = devm_add_action_or_reset(dev, gunyah_rm_msgq_unregister_vm_mgr,
+				       msgq->rm);
+	if (ret)
+		return ret;
+
+	gunyah_rm_debugfs_register(msgq->rm);
+	ret = devm_add_action_or_reset(dev, gunyah_rm_msgq_unregister_debugfs,
 				       msgq->rm);
 	if (ret)
 		return ret;

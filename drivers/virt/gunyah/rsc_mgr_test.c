@@ -8,6 +8,7 @@
 #include <kunit/test.h>
 #include <linux/bitfield.h>
 #include <linux/gunyah.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
