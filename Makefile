@@ -3,6 +3,7 @@
 # Gunyah reference stack: the two commands are
 #   make run    bootstrap, build, boot the stack in QEMU to a shell
 #   make check  every test; ends with "N passed, N failed, N skipped"
+#   make bench  Gunyah against KVM on the same machine: build/bench/results.*
 #
 # (The kernel's own build reads ./Kbuild, not this file, for
 #  make -C <kernel> M=$PWD.)
@@ -15,7 +16,7 @@ SMP     ?= 2
 MEM     ?= 1G
 CPU     ?= cortex-a72
 
-.PHONY: all bootstrap kernel stub image initramfs run check unit module kunit clean distclean
+.PHONY: all bootstrap kernel stub image initramfs run check bench unit module kunit clean distclean
 
 all: image initramfs
 
@@ -41,6 +42,12 @@ run: all
 
 check:
 	@scripts/check.sh
+
+# The bench kernel (build/kernel-bench), four QEMU boots (Gunyah and KVM,
+# icount and wall clock), then build/bench/results.{json,txt,png}.
+# See scripts/bench.sh and Documentation/virt/gunyah/benchmark.rst.
+bench: bootstrap
+	@scripts/bench.sh
 
 # hyp-stub host-side unit tests only
 unit:

@@ -10,7 +10,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 TARBALL=${KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
-FRAGMENTS="base gunyah debug"
+# FRAGMENTS="base gunyah bench" builds the benchmark kernel (with KOBJ=).
+FRAGMENTS=${FRAGMENTS:-base gunyah debug}
 
 # Project files that live in the kernel tree as symlinks, so an edit in the
 # repository is what the next kernel build compiles.

@@ -132,4 +132,45 @@
 /* ioevent payload: writes to this page, see ioevent.h */
 #define GUEST_IOEVT_BASE	0x0b000000UL
 
+/*
+ * bench payload (make bench; Gunyah and KVM VMMs alike).
+ * TESTDEV_ARG = BENCH_ARG(mode, iterations). One TESTDEV_REPORT per measured
+ * iteration (written outside the timed window), then TESTDEV_DONE and PSCI
+ * SYSTEM_OFF. Guest timestamps are CNTPCT_EL0 ticks (CNTVCT_EL0 for the
+ * timer mode); the host's are CNTVCT_EL0 read from userspace.
+ *   MMIO_READ:   ticks of one 32-bit load of BENCH_MMIO_ADDR (answered by
+ *                the VMM in userspace).
+ *   IOEVENTFD:   ticks of one 32-bit store of 1 to BENCH_IOEVENT_ADDR (an
+ *                ioeventfd without datamatch completes it in the kernel).
+ *   HVC:         ticks of one hvc #0 PSCI_VERSION.
+ *   IRQFD:       SPI BENCH_SPI (edge): each iteration writes TESTDEV_SYNC = i
+ *                (1-based); the host then reads its counter (t_send) and
+ *                signals the irqfd; the guest sleeps in WFI; its handler reads
+ *                CNTPCT (t_recv); the report is t_recv, the host subtracts.
+ *   TIMER:       the virtual timer armed CNTFRQ / 1000 ticks ahead, WFI; the
+ *                report is CNTVCT in the handler minus CNTV_CVAL.
+ *   FIRST_INSN:  one report: CNTPCT read by the first instruction of the
+ *                payload (the host took its counter just before START or the
+ *                first KVM_RUN); iterations are ignored.
+ *   MMIO_SPLIT:  as MMIO_READ, but two reports per iteration: t0 and t1
+ *                themselves, so that a VMM that reads its counter when it
+ *                handles the load can split the round trip into the way out
+ *                (t_vmm - t0) and the way back (t1 - t_vmm). Optional.
+ */
+#define BENCH_MMIO_ADDR		0x0b000000UL
+#define BENCH_IOEVENT_ADDR	0x0b001000UL
+#define BENCH_SPI		20
+#define BENCH_INTID		GUEST_SPI_INTID(BENCH_SPI)
+#define BENCH_MODE_MMIO_READ	1
+#define BENCH_MODE_IOEVENTFD	2
+#define BENCH_MODE_HVC		3
+#define BENCH_MODE_IRQFD	4
+#define BENCH_MODE_TIMER	5
+#define BENCH_MODE_FIRST_INSN	6
+#define BENCH_MODE_MMIO_SPLIT	7
+#define BENCH_ARG(mode, n)	(((unsigned long long)(mode) << 32) | (unsigned int)(n))
+#define BENCH_ARG_MODE(a)	((unsigned int)((a) >> 32))
+#define BENCH_ARG_N(a)		((unsigned int)(a))
+#define BENCH_TIMER_DIV		1000	/* timer deadline: CNTFRQ / 1000 ahead */
+
 #endif /* GUNYAH_GUEST_H */

@@ -3,10 +3,13 @@
  * Entry of the bare-metal guest payloads. The boot vCPU enters at the image
  * base (GUEST_RAM_BASE) with x0 = DTB IPA, MMU and caches off; secondaries
  * started with PSCI CPU_ON enter at secondary_entry with x0 = their index.
+ * The very first instruction samples CNTPCT_EL0: guest_main() gets it as its
+ * second argument (the bench payload's first-instruction time).
  */
 	.section .text.start, "ax"
 	.global _start
 _start:
+	mrs	x20, cntpct_el0
 	mov	x19, x0
 	adrp	x1, __bss_start
 	add	x1, x1, :lo12:__bss_start
@@ -19,6 +22,7 @@ _start:
 2:	mov	x0, #0
 	bl	set_stack
 	mov	x0, x19
+	mov	x1, x20
 	bl	guest_main
 	bl	psci_system_off
 3:	wfi
