@@ -10,7 +10,7 @@ set -euo pipefail
 PACKAGES="make gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 qemu-system-arm linux-source-6.12 sparse flex bison bc libssl-dev libelf-dev
 cpio gzip xz-utils device-tree-compiler python3 rsync kmod util-linux
-gnuplot-nox"
+gnuplot-nox clang libclang-rt-14-dev"
 BUSYBOX_DEB_DIR=$BUILD/downloads
 
 as_root() {

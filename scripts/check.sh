@@ -87,6 +87,20 @@ kerneldoc 2>&1 | tee -a "$OUT"
 out_of_tree 2>&1 | tee -a "$OUT"
 log "hyp-stub host unit tests"
 run hyp-stub-unit make -s -C "$ROOT/hyp-stub" O="$BUILD/hyp-stub" test
+log "hyp-stub RM-RPC parser under libFuzzer (${FUZZ_TIME:-20} s; longer: make -C hyp-stub fuzz FUZZ_TIME=N)"
+rm_rpc_fuzz() {
+	local o=$BUILD/hyp-stub/fuzz.log
+	if make -s -C "$ROOT/hyp-stub" O="$BUILD/hyp-stub" FUZZ_TIME="${FUZZ_TIME:-20}" \
+		fuzz >"$o" 2>&1; then
+		grep -E '^(Done|stat::new_units_added)' "$o"
+		echo "rm-rpc-fuzz: 1 passed, 0 failed"
+	else
+		tail -30 "$o"
+		echo "rm-rpc-fuzz: 0 passed, 1 failed"
+		return 1
+	fi
+}
+run rm-rpc-fuzz rm_rpc_fuzz
 log "hyp-stub EL1 self-test (a bare-metal hostile host under the stub in QEMU)"
 run hyp-stub-el1-selftest make -s -C "$ROOT/hyp-stub" O="$BUILD/hyp-stub" selftest
 log "hyp-stub image"
