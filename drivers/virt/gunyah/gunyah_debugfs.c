@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Gunyah debugfs: in-kernel microbenchmarks of the host's paths to the
- * hypervisor and to the Resource Manager, for `make bench`.
+ * hypervisor and to the Resource Manager, for `make bench`, and the
+ * driver's leak accounting, for the kselftests.
  *
  * /sys/kernel/debug/gunyah/bench_<name>: writing an iteration count runs
  * that many timed calls in the writer's context; reading returns
  * "<n> <median> <p10> <p90>\n", in nanoseconds, of the last run.
  * /sys/kernel/debug/gunyah/rm_stats: messages and packets sent to the RM.
+ * /sys/kernel/debug/gunyah/vm_stats: "key: value" lines of what the driver
+ * holds: VMs, vCPU functions, pinned user pages, parcels with the RM and
+ * VMIDs allocated.
  */
 
 #include <linux/debugfs.h>
@@ -21,6 +25,7 @@
 #include <linux/sort.h>
 
 #include "rsc_mgr.h"
+#include "vm_mgr.h"
 
 /* VM_GET_VMID (see rsc_mgr_rpc.c) */
 #define GUNYAH_DEBUGFS_RM_GET_VMID	0x56000024
@@ -209,6 +214,22 @@ static int gunyah_rm_stats_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(gunyah_rm_stats);
 
+/*
+ * Each counter is read on its own: a file read while VMs come and go is a
+ * snapshot of each, not of all at once. Tests read it when idle.
+ */
+static int gunyah_vm_stats_show(struct seq_file *s, void *unused)
+{
+	seq_printf(s, "vms: %d\n", atomic_read(&gunyah_live_vms));
+	seq_printf(s, "vcpus: %d\n", atomic_read(&gunyah_vm_stats.vcpus));
+	seq_printf(s, "pinned_pages: %lld\n",
+		   atomic64_read(&gunyah_vm_stats.pinned_pages));
+	seq_printf(s, "parcels: %d\n", atomic_read(&gunyah_vm_stats.parcels));
+	seq_printf(s, "vmids: %d\n", atomic_read(&gunyah_vm_stats.vmids));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(gunyah_vm_stats);
+
 /**
  * gunyah_rm_debugfs_register() - Create /sys/kernel/debug/gunyah
  * @rm: The RM connection the benchmarks call; must outlive the files
@@ -226,6 +247,8 @@ void gunyah_rm_debugfs_register(struct gunyah_rm *rm)
 	rm->debugfs = debugfs_create_dir("gunyah", NULL);
 	debugfs_create_file("rm_stats", 0400, rm->debugfs, rm,
 			    &gunyah_rm_stats_fops);
+	debugfs_create_file("vm_stats", 0444, rm->debugfs, NULL,
+			    &gunyah_vm_stats_fops);
 
 	rm->benches = kcalloc(ARRAY_SIZE(gunyah_bench_ops), sizeof(*bench),
 			      GFP_KERNEL);

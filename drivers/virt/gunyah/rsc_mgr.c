@@ -15,11 +15,13 @@
 
 #include <linux/bitfield.h>
 #include <linux/device.h>
+#include <linux/error-injection.h>
 #include <linux/export.h>
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
 #include <linux/of.h>
 #include <linux/of_irq.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 
@@ -527,7 +529,12 @@ static int gunyah_rm_send(struct gunyah_rm *rm, u32 msg_id, u16 seq,
 		flags = 0;
 		if (i == fragments)
 			flags |= GUNYAH_RM_TX_PUSH;
-		if (!i)
+		/*
+		 * An exiting task (a killed VMM closing its VM) has a fatal
+		 * signal pending: its teardown calls must wait, not fail and
+		 * leak the VM's memory.
+		 */
+		if (!i && !(current->flags & PF_EXITING))
 			flags |= GUNYAH_RM_TX_KILLABLE;
 
 		ret = rm->transport->send(rm->transport, rm->tx_buf,
@@ -626,6 +633,8 @@ int gunyah_rm_call(struct gunyah_rm *rm, u32 message_id, const void *req_buf,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(gunyah_rm_call);
+/* Fails any RM call; rsc_mgr_rpc.c has one injection point per call. */
+ALLOW_ERROR_INJECTION(gunyah_rm_call, ERRNO);
 
 /**
  * gunyah_rm_core_stop() - Stop an RM connection when its transport goes away

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Gunyah Resource Manager calls.
+ *
+ * Every call is an error-injection point (CONFIG_FUNCTION_ERROR_INJECTION),
+ * so that fail_function can fail each step of a VM's life in turn and the
+ * error paths of the callers can be tested without a misbehaving RM.
  */
 
 #include <kunit/visibility.h>
+#include <linux/error-injection.h>
 #include <linux/export.h>
 #include <linux/limits.h>
 #include <linux/slab.h>
@@ -93,6 +98,7 @@ int gunyah_rm_alloc_vmid(struct gunyah_rm *rm, u16 vmid)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(gunyah_rm_alloc_vmid);
+ALLOW_ERROR_INJECTION(gunyah_rm_alloc_vmid, ERRNO);
 
 /**
  * gunyah_rm_dealloc_vmid() - Free a VMID
@@ -112,6 +118,7 @@ int gunyah_rm_dealloc_vmid(struct gunyah_rm *rm, u16 vmid)
 			      sizeof(req), NULL, NULL);
 }
 EXPORT_SYMBOL_GPL(gunyah_rm_dealloc_vmid);
+ALLOW_ERROR_INJECTION(gunyah_rm_dealloc_vmid, ERRNO);
 
 /**
  * gunyah_rm_get_vmid() - Get the VMID of this VM
@@ -153,6 +160,7 @@ out:
 	return ret;
 }
 EXPORT_SYMBOL_GPL(gunyah_rm_get_vmid);
+ALLOW_ERROR_INJECTION(gunyah_rm_get_vmid, ERRNO);
 
 /**
  * struct gunyah_rm_mem_share_req_header - Start of MEM_LEND/MEM_SHARE
@@ -385,9 +393,22 @@ static int gunyah_rm_mem_release(struct gunyah_rm *rm, u32 mem_handle,
 			      NULL, NULL);
 }
 
-static int gunyah_rm_mem_append(struct gunyah_rm *rm, u32 mem_handle,
-				const struct gunyah_rm_mem_entry *entries,
-				size_t n_entries)
+/**
+ * gunyah_rm_mem_append() - Send the rest of a parcel's memory entries
+ * @rm: The RM connection.
+ * @mem_handle: The parcel, from MEM_LEND/MEM_SHARE with the append flag.
+ * @entries: The entries beyond the first GUNYAH_RM_MAX_MEM_ENTRIES.
+ * @n_entries: Number of @entries.
+ *
+ * Sends as many MEM_APPEND as needed, the last one flagged. Not inlined: it
+ * is an error-injection point of its own.
+ *
+ * Context: Process context; sleeps.
+ * Return: 0 on success, or a negative errno.
+ */
+noinline int gunyah_rm_mem_append(struct gunyah_rm *rm, u32 mem_handle,
+				  const struct gunyah_rm_mem_entry *entries,
+				  size_t n_entries)
 {
 	size_t n, size;
 	void *msg;
@@ -412,6 +433,7 @@ static int gunyah_rm_mem_append(struct gunyah_rm *rm, u32 mem_handle,
 
 	return 0;
 }
+ALLOW_ERROR_INJECTION(gunyah_rm_mem_append, ERRNO);
 
 static int gunyah_rm_mem_lend_common(struct gunyah_rm *rm, u32 message_id,
 				     struct gunyah_rm_mem_parcel *parcel)
@@ -448,11 +470,17 @@ static int gunyah_rm_mem_lend_common(struct gunyah_rm *rm, u32 message_id,
 					   parcel->n_mem_entries -
 					   GUNYAH_RM_MAX_MEM_ENTRIES);
 		if (ret) {
-			/* Nobody accepted the parcel yet: take it back. */
-			if (gunyah_rm_mem_release(rm, handle, 0))
+			/*
+			 * Nobody accepted the parcel yet: take it back. If the
+			 * RM keeps it, the caller must reclaim it before it
+			 * may free the memory: hand the handle over.
+			 */
+			if (gunyah_rm_mem_release(rm, handle, 0)) {
 				dev_err(rm->dev,
 					"failed to reclaim partial parcel %#x\n",
 					handle);
+				parcel->mem_handle = handle;
+			}
 			return ret;
 		}
 	}
@@ -470,7 +498,10 @@ static int gunyah_rm_mem_lend_common(struct gunyah_rm *rm, u32 message_id,
  * GUNYAH_RM_MAX_MEM_ENTRIES. The host loses access to the memory.
  *
  * Context: Process context; sleeps.
- * Return: 0 with @parcel->mem_handle set, or a negative errno.
+ * Return: 0 with @parcel->mem_handle set, or a negative errno. On error
+ * @parcel->mem_handle is left GUNYAH_MEM_HANDLE_INVAL, unless the RM kept
+ * part of the parcel (a MEM_APPEND and the MEM_RECLAIM after it failed): it
+ * is then set, and the parcel must be reclaimed before the memory is freed.
  */
 int gunyah_rm_mem_lend(struct gunyah_rm *rm,
 		       struct gunyah_rm_mem_parcel *parcel)
@@ -478,6 +509,7 @@ int gunyah_rm_mem_lend(struct gunyah_rm *rm,
 	return gunyah_rm_mem_lend_common(rm, GUNYAH_RM_RPC_MEM_LEND, parcel);
 }
 EXPORT_SYMBOL_GPL(gunyah_rm_mem_lend);
+ALLOW_ERROR_INJECTION(gunyah_rm_mem_lend, ERRNO);
 
 /**
  * gunyah_rm_mem_share() - Share memory with other VMs
@@ -488,7 +520,7 @@ EXPORT_SYMBOL_GPL(gunyah_rm_mem_lend);
  * GUNYAH_RM_MAX_MEM_ENTRIES. The host keeps access to the memory.
  *
  * Context: Process context; sleeps.
- * Return: 0 with @parcel->mem_handle set, or a negative errno.
+ * Return: as gunyah_rm_mem_lend().
  */
 int gunyah_rm_mem_share(struct gunyah_rm *rm,
 			struct gunyah_rm_mem_parcel *parcel)
@@ -496,6 +528,7 @@ int gunyah_rm_mem_share(struct gunyah_rm *rm,
 	return gunyah_rm_mem_lend_common(rm, GUNYAH_RM_RPC_MEM_SHARE, parcel);
 }
 EXPORT_SYMBOL_GPL(gunyah_rm_mem_share);
+ALLOW_ERROR_INJECTION(gunyah_rm_mem_share, ERRNO);
 
 /**
  * gunyah_rm_mem_reclaim() - Take back a lent or shared parcel
@@ -521,6 +554,7 @@ int gunyah_rm_mem_reclaim(struct gunyah_rm *rm,
 	return ret;
 }
 EXPORT_SYMBOL_GPL(gunyah_rm_mem_reclaim);
+ALLOW_ERROR_INJECTION(gunyah_rm_mem_reclaim, ERRNO);
 
 static int gunyah_rm_common_vmid_call(struct gunyah_rm *rm, u32 message_id,
 				      u16 vmid)
@@ -545,6 +579,7 @@ int gunyah_rm_vm_start(struct gunyah_rm *rm, u16 vmid)
 	return gunyah_rm_common_vmid_call(rm, GUNYAH_RM_RPC_VM_START, vmid);
 }
 EXPORT_SYMBOL_GPL(gunyah_rm_vm_start);
+ALLOW_ERROR_INJECTION(gunyah_rm_vm_start, ERRNO);
 
 /**
  * gunyah_rm_vm_stop() - Stop a VM
@@ -566,6 +601,7 @@ int gunyah_rm_vm_stop(struct gunyah_rm *rm, u16 vmid, bool force)
 			      NULL, NULL);
 }
 EXPORT_SYMBOL_GPL(gunyah_rm_vm_stop);
+ALLOW_ERROR_INJECTION(gunyah_rm_vm_stop, ERRNO);
 
 /**
  * gunyah_rm_vm_reset() - Reset a VM so that its resources can be reclaimed
@@ -583,6 +619,7 @@ int gunyah_rm_vm_reset(struct gunyah_rm *rm, u16 vmid)
 	return gunyah_rm_common_vmid_call(rm, GUNYAH_RM_RPC_VM_RESET, vmid);
 }
 EXPORT_SYMBOL_GPL(gunyah_rm_vm_reset);
+ALLOW_ERROR_INJECTION(gunyah_rm_vm_reset, ERRNO);
 
 /**
  * gunyah_rm_vm_configure() - Tell the RM where the VM's image and DTB are
@@ -619,6 +656,7 @@ int gunyah_rm_vm_configure(struct gunyah_rm *rm, u16 vmid,
 			      sizeof(req), NULL, NULL);
 }
 EXPORT_SYMBOL_GPL(gunyah_rm_vm_configure);
+ALLOW_ERROR_INJECTION(gunyah_rm_vm_configure, ERRNO);
 
 /**
  * gunyah_rm_vm_init() - Initialize a configured VM
@@ -633,6 +671,7 @@ int gunyah_rm_vm_init(struct gunyah_rm *rm, u16 vmid)
 	return gunyah_rm_common_vmid_call(rm, GUNYAH_RM_RPC_VM_INIT, vmid);
 }
 EXPORT_SYMBOL_GPL(gunyah_rm_vm_init);
+ALLOW_ERROR_INJECTION(gunyah_rm_vm_init, ERRNO);
 
 /**
  * gunyah_rm_vm_set_boot_context() - Set a register of the boot vCPU
@@ -659,6 +698,7 @@ int gunyah_rm_vm_set_boot_context(struct gunyah_rm *rm, u16 vmid, u8 reg_set,
 			      sizeof(req), NULL, NULL);
 }
 EXPORT_SYMBOL_GPL(gunyah_rm_vm_set_boot_context);
+ALLOW_ERROR_INJECTION(gunyah_rm_vm_set_boot_context, ERRNO);
 
 /**
  * gunyah_rm_vm_set_firmware_mem() - Tell the RM where the VM's firmware is
@@ -685,6 +725,7 @@ int gunyah_rm_vm_set_firmware_mem(struct gunyah_rm *rm, u16 vmid,
 			      sizeof(req), NULL, NULL);
 }
 EXPORT_SYMBOL_GPL(gunyah_rm_vm_set_firmware_mem);
+ALLOW_ERROR_INJECTION(gunyah_rm_vm_set_firmware_mem, ERRNO);
 
 /**
  * gunyah_rm_parse_hyp_resources() - Check a VM_GET_HYP_RESOURCES reply
@@ -745,3 +786,4 @@ int gunyah_rm_get_hyp_resources(struct gunyah_rm *rm, u16 vmid,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(gunyah_rm_get_hyp_resources);
+ALLOW_ERROR_INJECTION(gunyah_rm_get_hyp_resources, ERRNO);

@@ -19,6 +19,10 @@
 /* MEM_RECLAIM flags */
 #define GUNYAH_RM_MEM_RECLAIM_FLAG_SANITIZE	BIT(0)
 
+int gunyah_rm_mem_append(struct gunyah_rm *rm, u32 mem_handle,
+			 const struct gunyah_rm_mem_entry *entries,
+			 size_t n_entries);
+
 #if IS_ENABLED(CONFIG_KUNIT)
 void *gunyah_rm_mem_share_encode(const struct gunyah_rm_mem_parcel *parcel,
 				 size_t *size);

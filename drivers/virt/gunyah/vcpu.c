@@ -94,7 +94,11 @@ static irqreturn_t gunyah_vcpu_irq_handler(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-/* Fill the run page with the VM's status; false while it runs. */
+/*
+ * Fill the run page with the VM's status; false while it runs. Called after
+ * gunyah_vm_ensure_started(): a VM still in a state of its start (up to
+ * READY) failed to start.
+ */
 static bool gunyah_vcpu_check_vm_status(struct gunyah_vcpu *vcpu)
 {
 	struct gunyah_vm_exit_info info;
@@ -105,6 +109,7 @@ static bool gunyah_vcpu_check_vm_status(struct gunyah_vcpu *vcpu)
 	case GUNYAH_RM_VM_STATUS_LOAD:
 	case GUNYAH_RM_VM_STATUS_AUTH:
 	case GUNYAH_RM_VM_STATUS_INIT:
+	case GUNYAH_RM_VM_STATUS_READY:
 	case GUNYAH_RM_VM_STATUS_INIT_FAILED:
 		vcpu->run->exit_reason = GUNYAH_VCPU_EXIT_STATUS;
 		vcpu->run->status.status = GUNYAH_VM_STATUS_LOAD_FAILED;

@@ -5,6 +5,7 @@
 
 #include <kunit/visibility.h>
 #include <linux/anon_inodes.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -73,9 +74,17 @@ static_assert(GH_VM_RECLAIM_REGION == 0x40104113);
 atomic64_t gunyah_pinned_pages = ATOMIC64_INIT(0);
 atomic64_t gunyah_leaked_pages = ATOMIC64_INIT(0);
 atomic_t gunyah_live_vms = ATOMIC_INIT(0);
+struct gunyah_vm_stats gunyah_vm_stats;
 
 /* How long teardown waits for the RM to report a stop or a reset */
 #define GUNYAH_VM_STATUS_TIMEOUT	(10 * HZ)
+
+/*
+ * Teardown calls to the RM are tried this many times, this long apart: a
+ * transient failure must not leak a VM's memory for good.
+ */
+#define GUNYAH_VM_TEARDOWN_ATTEMPTS	3
+#define GUNYAH_VM_TEARDOWN_RETRY_MS	20
 
 /* The function types: GH_VM_ADD_FUNCTION looks the type up here. */
 static const struct gunyah_vm_function *const gunyah_vm_functions[] = {
@@ -104,6 +113,40 @@ enum gunyah_rm_vm_status gunyah_vm_status(struct gunyah_vm *ghvm,
 	spin_unlock_irqrestore(&ghvm->status_lock, flags);
 
 	return status;
+}
+
+/**
+ * gunyah_vm_teardown_retry() - Whether to call a failed teardown step again
+ * @ghvm: The VM being torn down.
+ * @call: Name of the RM call, for the log.
+ * @ret: What the call returned.
+ * @attempt: Calls made before this one (0 after the first call).
+ *
+ * Logs a failure. The call should be made again after a short sleep (done
+ * here), up to GUNYAH_VM_TEARDOWN_ATTEMPTS calls in all, unless the RM
+ * connection is gone.
+ *
+ * Context: Process context; sleeps.
+ * Return: true to make the call again, false when @ret is final.
+ */
+bool gunyah_vm_teardown_retry(struct gunyah_vm *ghvm, const char *call,
+			      int ret, unsigned int attempt)
+{
+	struct device *dev = ghvm->rm->dev;
+
+	if (!ret)
+		return false;
+
+	if (ret == -ENODEV || attempt + 1 >= GUNYAH_VM_TEARDOWN_ATTEMPTS) {
+		dev_err(dev, "VM %u: %s failed: %d, giving up\n", ghvm->vmid,
+			call, ret);
+		return false;
+	}
+
+	dev_warn(dev, "VM %u: %s failed: %d, retrying\n", ghvm->vmid, call,
+		 ret);
+	msleep(GUNYAH_VM_TEARDOWN_RETRY_MS);
+	return true;
 }
 
 static void gunyah_vm_set_status(struct gunyah_vm *ghvm,
@@ -216,6 +259,7 @@ static struct gunyah_vm *gunyah_vm_alloc(struct gunyah_rm *rm)
 		kfree(ghvm);
 		return ERR_PTR(vmid);
 	}
+	atomic_inc(&gunyah_vm_stats.vmids);
 
 	kref_init(&ghvm->kref);
 	ghvm->rm = gunyah_rm_get(rm);
@@ -237,7 +281,8 @@ static struct gunyah_vm *gunyah_vm_alloc(struct gunyah_rm *rm)
 
 	ret = gunyah_rm_notifier_register(rm, &ghvm->nb);
 	if (ret) {
-		gunyah_rm_dealloc_vmid(rm, vmid);
+		if (!gunyah_rm_dealloc_vmid(rm, vmid))
+			atomic_dec(&gunyah_vm_stats.vmids);
 		gunyah_rm_put(rm);
 		kfree(ghvm);
 		return ERR_PTR(ret);
@@ -539,13 +584,19 @@ int gunyah_vm_ensure_started(struct gunyah_vm *ghvm)
 {
 	int ret;
 
-	if (gunyah_vm_status(ghvm, NULL) != GUNYAH_RM_VM_STATUS_NO_STATE)
+	if (gunyah_vm_status(ghvm, NULL) == GUNYAH_RM_VM_STATUS_RUNNING)
 		return 0;
 
+	/*
+	 * Another thread may be starting the VM, under the lock (LOAD, INIT,
+	 * READY are passing states then): wait for the outcome rather than
+	 * report a state of the start as the VM's.
+	 */
 	ret = mutex_lock_interruptible(&ghvm->lock);
 	if (ret)
 		return ret;
-	ret = gunyah_vm_start_locked(ghvm);
+	if (gunyah_vm_status(ghvm, NULL) == GUNYAH_RM_VM_STATUS_NO_STATE)
+		ret = gunyah_vm_start_locked(ghvm);
 	mutex_unlock(&ghvm->lock);
 
 	return ret;
@@ -558,48 +609,65 @@ static bool gunyah_vm_running(struct gunyah_vm *ghvm)
 
 /*
  * Teardown from any state: VM_STOP (force) if running, then VM_RESET and wait
- * for the RESET status, so that the memory can be reclaimed afterwards.
+ * for the RESET status, so that the memory can be reclaimed afterwards. Each
+ * call is retried a few times. Returns false when the RM may still hold the
+ * VM (running, or with its memory mapped): its VMID must then stay
+ * allocated, and only the parcels the RM gives back may be freed.
  */
-static void gunyah_vm_stop_and_reset(struct gunyah_vm *ghvm)
+static bool gunyah_vm_stop_and_reset(struct gunyah_vm *ghvm)
 {
 	struct device *dev = ghvm->rm->dev;
 	enum gunyah_rm_vm_status status;
+	unsigned int attempt;
 	int ret;
 
-	status = gunyah_vm_status(ghvm, NULL);
-	if (status == GUNYAH_RM_VM_STATUS_RUNNING) {
+	/* The VM may exit by itself meanwhile: then VM_STOP is not needed. */
+	for (attempt = 0; gunyah_vm_running(ghvm); attempt++) {
 		ret = gunyah_rm_vm_stop(ghvm->rm, ghvm->vmid, true);
-		if (ret)
-			dev_warn(dev, "VM %u: VM_STOP failed: %d\n",
-				 ghvm->vmid, ret);
-		else if (!wait_event_timeout(ghvm->vm_status_wait,
-					     !gunyah_vm_running(ghvm),
-					     GUNYAH_VM_STATUS_TIMEOUT))
-			dev_warn(dev, "VM %u: no VM_EXITED after VM_STOP\n",
-				 ghvm->vmid);
+		if (!gunyah_vm_teardown_retry(ghvm, "VM_STOP", ret, attempt))
+			break;
+	}
+	/*
+	 * Also after a failed VM_STOP: the RM refuses to stop a VM that just
+	 * exited, and its VM_EXITED may still be on its way.
+	 */
+	if (!wait_event_timeout(ghvm->vm_status_wait, !gunyah_vm_running(ghvm),
+				GUNYAH_VM_STATUS_TIMEOUT)) {
+		dev_err(dev, "VM %u: still running, cannot reset it\n",
+			ghvm->vmid);
+		return false;
 	}
 
 	status = gunyah_vm_status(ghvm, NULL);
 	if (status == GUNYAH_RM_VM_STATUS_NO_STATE ||
 	    status == GUNYAH_RM_VM_STATUS_RESET)
-		return;
+		return true;
 
 	gunyah_vm_set_status(ghvm, GUNYAH_RM_VM_STATUS_RESETTING);
-	ret = gunyah_rm_vm_reset(ghvm->rm, ghvm->vmid);
-	if (ret) {
-		dev_err(dev, "VM %u: VM_RESET failed: %d\n", ghvm->vmid, ret);
-		return;
+	for (attempt = 0;; attempt++) {
+		ret = gunyah_rm_vm_reset(ghvm->rm, ghvm->vmid);
+		if (!gunyah_vm_teardown_retry(ghvm, "VM_RESET", ret, attempt))
+			break;
 	}
+	if (ret)
+		return false;
+
 	if (!wait_event_timeout(ghvm->vm_status_wait,
 				gunyah_vm_status(ghvm, NULL) ==
 				GUNYAH_RM_VM_STATUS_RESET,
-				GUNYAH_VM_STATUS_TIMEOUT))
+				GUNYAH_VM_STATUS_TIMEOUT)) {
 		dev_err(dev, "VM %u: timed out waiting for the RM to reset it\n",
 			ghvm->vmid);
+		return false;
+	}
+
+	return true;
 }
 
 static void gunyah_vm_remove_function_instance(struct gunyah_vm_function_instance *inst)
 {
+	if (inst->fn == &gunyah_vcpu_function)
+		atomic_dec(&gunyah_vm_stats.vcpus);
 	inst->fn->unbind(inst);
 	list_del(&inst->vm_list);
 	kfree(inst->argp);
@@ -610,7 +678,9 @@ static void gunyah_vm_free(struct kref *kref)
 {
 	struct gunyah_vm *ghvm = container_of(kref, struct gunyah_vm, kref);
 	struct gunyah_vm_function_instance *inst, *tmp;
+	unsigned int attempt;
 	unsigned long reg;
+	bool reset;
 	u64 *value;
 	int ret;
 
@@ -618,7 +688,8 @@ static void gunyah_vm_free(struct kref *kref)
 	list_for_each_entry_safe(inst, tmp, &ghvm->functions, vm_list)
 		gunyah_vm_remove_function_instance(inst);
 
-	gunyah_vm_stop_and_reset(ghvm);
+	reset = gunyah_vm_stop_and_reset(ghvm);
+	/* The RM decides: a parcel it does not give back stays pinned. */
 	gunyah_vm_mem_free_all(ghvm);
 	gunyah_vm_free_resources(ghvm);
 	mutex_unlock(&ghvm->lock);
@@ -629,10 +700,21 @@ static void gunyah_vm_free(struct kref *kref)
 		kfree(value);
 	xa_destroy(&ghvm->boot_context);
 
-	ret = gunyah_rm_dealloc_vmid(ghvm->rm, ghvm->vmid);
-	if (ret)
-		dev_warn(ghvm->rm->dev, "failed to deallocate VMID %u: %d\n",
-			 ghvm->vmid, ret);
+	/* A VM the RM may still run keeps its VMID: it is not ours to reuse. */
+	if (reset) {
+		for (attempt = 0;; attempt++) {
+			ret = gunyah_rm_dealloc_vmid(ghvm->rm, ghvm->vmid);
+			if (!gunyah_vm_teardown_retry(ghvm, "VM_DEALLOC_VMID",
+						      ret, attempt))
+				break;
+		}
+		if (!ret)
+			atomic_dec(&gunyah_vm_stats.vmids);
+	} else {
+		dev_err(ghvm->rm->dev,
+			"VM %u: not reset: leaving its VMID allocated\n",
+			ghvm->vmid);
+	}
 
 	atomic_dec(&gunyah_live_vms);
 	gunyah_rm_put(ghvm->rm);
@@ -714,6 +796,8 @@ static long gunyah_vm_add_function(struct gunyah_vm *ghvm,
 	if (ret < 0)
 		goto err;
 
+	if (fn == &gunyah_vcpu_function)
+		atomic_inc(&gunyah_vm_stats.vcpus);
 	list_add(&inst->vm_list, &ghvm->functions);
 	mutex_unlock(&ghvm->lock);
 

@@ -251,9 +251,34 @@ bool gunyah_ioeventfd_match(const struct gunyah_ioeventfd_desc *desc, u64 addr,
 			    u32 len, u64 data);
 #endif
 
-/* Counters for tests, in /sys/class/misc/gunyah/ */
+/*
+ * Counters for tests, in /sys/class/misc/gunyah/: pages pinned for regions
+ * still owned by a VM, pages leaked on purpose, gunyah_vm objects alive.
+ */
 extern atomic64_t gunyah_pinned_pages;
 extern atomic64_t gunyah_leaked_pages;
 extern atomic_t gunyah_live_vms;
+
+/**
+ * struct gunyah_vm_stats - What the driver holds, for leak checks
+ * @vcpus: vCPU functions alive.
+ * @pinned_pages: User pages pinned and not unpinned (leaked pages included).
+ * @parcels: Parcels the RM holds (shared or lent) and not reclaimed.
+ * @vmids: VMIDs allocated from the RM and not deallocated.
+ *
+ * Each counter moves where its object is created or destroyed; the VMs
+ * alive are gunyah_live_vms. Shown in /sys/kernel/debug/gunyah/vm_stats.
+ */
+struct gunyah_vm_stats {
+	atomic_t vcpus;
+	atomic64_t pinned_pages;
+	atomic_t parcels;
+	atomic_t vmids;
+};
+
+extern struct gunyah_vm_stats gunyah_vm_stats;
+
+bool gunyah_vm_teardown_retry(struct gunyah_vm *ghvm, const char *call,
+			      int ret, unsigned int attempt);
 
 #endif /* __GUNYAH_VM_MGR_PRIV_H */

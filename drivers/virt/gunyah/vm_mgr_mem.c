@@ -5,8 +5,10 @@
  * A region is pinned (FOLL_LONGTERM, charged to RLIMIT_MEMLOCK) when it is
  * registered, and given to the RM (MEM_SHARE or MEM_LEND) when the VM starts,
  * or at once when the VM already runs. The pages are unpinned only after the
- * RM gave the parcel back: when the RM refuses, the pages stay pinned for
- * good, since the guest may still own them.
+ * RM gave the parcel back: at teardown the reclaim is retried a few times,
+ * and when the RM keeps refusing, the pages stay pinned for good, since the
+ * guest may still own them (lent pages must never go back to the page
+ * allocator, shared ones must not be reused while the guest can write them).
  */
 
 #include <kunit/visibility.h>
@@ -128,7 +130,7 @@ static void gunyah_vm_mem_release_pages(struct gunyah_vm *ghvm,
 	if (leak) {
 		/*
 		 * The guest may still own these pages: never give them back
-		 * to the page allocator.
+		 * to the page allocator. Their pins, never dropped, keep them.
 		 */
 		dev_err(ghvm->rm->dev,
 			"VM %u: RM refused to reclaim parcel %#x (label %u): leaking %lu pinned pages\n",
@@ -137,8 +139,10 @@ static void gunyah_vm_mem_release_pages(struct gunyah_vm *ghvm,
 		atomic64_add(mem->npages, &gunyah_leaked_pages);
 	} else {
 		unpin_user_pages_dirty_lock(mem->pages, mem->npages, true);
-		kvfree(mem->pages);
+		atomic64_sub(mem->npages, &gunyah_vm_stats.pinned_pages);
 	}
+
+	kvfree(mem->pages);
 
 	atomic64_sub(mem->npages, &gunyah_pinned_pages);
 	account_locked_vm(mem->mm, mem->npages, false);
@@ -148,15 +152,27 @@ static void gunyah_vm_mem_release_pages(struct gunyah_vm *ghvm,
 	kfree(mem);
 }
 
-/* Take the region back from the RM if it has it, then free it. */
+/*
+ * Take the region back from the RM if it has it, then free it. At teardown
+ * (@may_leak) the reclaim is retried, and the pages leaked if the RM keeps
+ * them; otherwise (GH_VM_RECLAIM_REGION) the error goes to userspace and
+ * the region stays.
+ */
 static int gunyah_vm_mem_free(struct gunyah_vm *ghvm, struct gunyah_vm_mem *mem,
 			      bool may_leak)
 {
+	unsigned int attempt;
 	int ret;
 
 	if (mem->parcel.mem_handle != GUNYAH_MEM_HANDLE_INVAL) {
-		ret = gunyah_rm_mem_reclaim(ghvm->rm, &mem->parcel,
-					    !mem->share);
+		for (attempt = 0;; attempt++) {
+			ret = gunyah_rm_mem_reclaim(ghvm->rm, &mem->parcel,
+						    !mem->share);
+			if (!may_leak ||
+			    !gunyah_vm_teardown_retry(ghvm, "MEM_RECLAIM", ret,
+						      attempt))
+				break;
+		}
 		if (ret) {
 			if (!may_leak)
 				return ret;
@@ -164,6 +180,7 @@ static int gunyah_vm_mem_free(struct gunyah_vm *ghvm, struct gunyah_vm_mem *mem,
 			gunyah_vm_mem_release_pages(ghvm, mem, true);
 			return ret;
 		}
+		atomic_dec(&gunyah_vm_stats.parcels);
 	}
 
 	list_del(&mem->list);
@@ -176,16 +193,26 @@ static int gunyah_vm_mem_free(struct gunyah_vm *ghvm, struct gunyah_vm_mem *mem,
  * @ghvm: The VM; its lock held.
  * @mem: The region.
  *
- * Return: 0, or a negative errno.
+ * Return: 0, or a negative errno. On error the RM may still hold part of
+ * the parcel (see gunyah_rm_mem_lend()): the region's teardown reclaims it.
  */
 int gunyah_vm_mem_give(struct gunyah_vm *ghvm, struct gunyah_vm_mem *mem)
 {
+	int ret;
+
 	if (mem->parcel.mem_handle != GUNYAH_MEM_HANDLE_INVAL)
 		return 0;
 
 	if (mem->share)
-		return gunyah_rm_mem_share(ghvm->rm, &mem->parcel);
-	return gunyah_rm_mem_lend(ghvm->rm, &mem->parcel);
+		ret = gunyah_rm_mem_share(ghvm->rm, &mem->parcel);
+	else
+		ret = gunyah_rm_mem_lend(ghvm->rm, &mem->parcel);
+
+	/* Even a failed call may leave (part of) a parcel with the RM. */
+	if (mem->parcel.mem_handle != GUNYAH_MEM_HANDLE_INVAL)
+		atomic_inc(&gunyah_vm_stats.parcels);
+
+	return ret;
 }
 
 static bool gunyah_ranges_overlap(u64 a, u64 a_size, u64 b, u64 b_size)
@@ -225,7 +252,8 @@ struct gunyah_vm_mem *gunyah_vm_mem_find(struct gunyah_vm *ghvm, u64 gpa,
  *
  * Return: 0, or -EINVAL (misaligned, empty, wrapping, bad flags), -EEXIST
  * (label in use, guest or user range overlapping another region), -ENOMEM
- * (including RLIMIT_MEMLOCK exceeded), -EFAULT, or an RM error when the VM
+ * (including RLIMIT_MEMLOCK exceeded and regions larger than the RAM),
+ * -EFAULT, or an RM error when the VM
  * runs already.
  */
 long gunyah_vm_add_user_mem(struct gunyah_vm *ghvm,
@@ -253,6 +281,12 @@ long gunyah_vm_add_user_mem(struct gunyah_vm *ghvm,
 	npages = region->memory_size >> PAGE_SHIFT;
 	if (npages > INT_MAX)
 		return -EINVAL;
+	/*
+	 * More than the RAM can never be pinned: fail before allocating the
+	 * page array (whose size is the caller's choice) for nothing.
+	 */
+	if (npages > totalram_pages())
+		return -ENOMEM;
 
 	mem = kzalloc(sizeof(*mem), GFP_KERNEL);
 	if (!mem)
@@ -299,6 +333,7 @@ long gunyah_vm_add_user_mem(struct gunyah_vm *ghvm,
 			goto err_unpin;
 		}
 		pinned += ret;
+		atomic64_add(ret, &gunyah_vm_stats.pinned_pages);
 	}
 	atomic64_add(npages, &gunyah_pinned_pages);
 
@@ -326,6 +361,7 @@ err_unpinned_count:
 	atomic64_sub(npages, &gunyah_pinned_pages);
 err_unpin:
 	unpin_user_pages(mem->pages, pinned);
+	atomic64_sub(pinned, &gunyah_vm_stats.pinned_pages);
 	kvfree(mem->pages);
 err_unaccount:
 	account_locked_vm(mem->mm, npages, false);
