@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Helpers shared by the kselftests that run bare-metal payloads with the
- * reference VMM's library: finding a payload, and telling "the running
- * driver does not have this yet" (skip) from a failure.
+ * reference VMM's library: finding a payload, telling "the running driver
+ * does not have this yet" (skip) from a failure, and the leak accounting
+ * (what the driver holds, the kernel's FOLL_PIN balance, MemFree).
  *
  * The payloads are looked up in $GUNYAH_GUEST_DIR, /guest, and the guest/
  * directory next to the test program or that directory itself.
@@ -96,6 +97,113 @@ static inline int gh_test_no_gunyah(void)
 	if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
 		return 1;
 	return -errno;
+}
+
+/*
+ * Leak accounting. The driver's counters are in debugfs (vm_stats, with
+ * CONFIG_GUNYAH_DEBUGFS) and sysfs; FOLL_PIN pins are the whole system's.
+ * A value of -1 is "not available" and is not compared.
+ */
+#define GH_TEST_VM_STATS	"/sys/kernel/debug/gunyah/vm_stats"
+#define GH_TEST_SYSFS		"/sys/class/misc/gunyah/"
+
+enum { GH_ST_VMS, GH_ST_VCPUS, GH_ST_PINNED, GH_ST_PARCELS, GH_ST_VMIDS,
+	GH_ST_LEAKED, GH_ST_FOLL_PIN, GH_NR_ST };
+static const char *const gh_test_st_name[GH_NR_ST] = {
+	"vms", "vcpus", "pinned_pages", "parcels", "vmids", "leaked_pages",
+	"foll_pin",
+};
+
+struct gh_test_stats {
+	long v[GH_NR_ST];
+	long memfree_kb;
+};
+
+static inline long gh_test_read_long(const char *path)
+{
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 0);
+}
+
+/* "key: value" or "key value" lines of @path: the value of @key, or -1. */
+static inline long gh_test_read_keyed(const char *path, const char *key)
+{
+	size_t klen = strlen(key);
+	char line[256];
+	long v = -1;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, klen) ||
+		    (line[klen] != ':' && line[klen] != ' '))
+			continue;
+		v = strtol(line + klen + 1, NULL, 0);
+		break;
+	}
+	fclose(f);
+	return v;
+}
+
+static inline void gh_test_read_stats(struct gh_test_stats *st)
+{
+	long acq, rel;
+	int i, fd;
+
+	for (i = 0; i < GH_ST_LEAKED; i++)
+		st->v[i] = gh_test_read_keyed(GH_TEST_VM_STATS,
+					      gh_test_st_name[i]);
+	if (st->v[GH_ST_VMS] < 0)
+		st->v[GH_ST_VMS] = gh_test_read_long(GH_TEST_SYSFS "vms");
+	if (st->v[GH_ST_PINNED] < 0)
+		st->v[GH_ST_PINNED] =
+			gh_test_read_long(GH_TEST_SYSFS "pinned_pages");
+	st->v[GH_ST_LEAKED] = gh_test_read_long(GH_TEST_SYSFS "leaked_pages");
+	/*
+	 * vmstat counters sit in per-CPU deltas until folded: off by dozens
+	 * on a few CPUs. Fold them first (root only).
+	 */
+	fd = open("/proc/sys/vm/stat_refresh", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, "1", 1) != 1)
+			perror("stat_refresh");
+		close(fd);
+	}
+	acq = gh_test_read_keyed("/proc/vmstat", "nr_foll_pin_acquired");
+	rel = gh_test_read_keyed("/proc/vmstat", "nr_foll_pin_released");
+	st->v[GH_ST_FOLL_PIN] = fd >= 0 && acq >= 0 && rel >= 0 ? acq - rel : -1;
+	st->memfree_kb = gh_test_read_keyed("/proc/meminfo", "MemFree");
+}
+
+/* Counters that differ from @base, listed in @buf; how many. */
+static inline int gh_test_stats_diff(const struct gh_test_stats *base,
+				     const struct gh_test_stats *now,
+				     char *buf, size_t len)
+{
+	int i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < GH_NR_ST; i++) {
+		if (base->v[i] < 0 || now->v[i] < 0 || base->v[i] == now->v[i])
+			continue;
+		n++;
+		snprintf(buf + strlen(buf), len - strlen(buf), " %s %ld->%ld",
+			 gh_test_st_name[i], base->v[i], now->v[i]);
+	}
+	return n;
 }
 
 #endif /* GUNYAH_TEST_UTIL_H */
