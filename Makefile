@@ -9,41 +9,51 @@
 #  make -C <kernel> M=$PWD.)
 
 BUILD   := $(CURDIR)/build
-KOBJ    := $(BUILD)/kernel
-IMAGE   := $(KOBJ)/arch/arm64/boot/Image
+# make run boots the release kernel; make check builds and boots it and the
+# debug kernel (KASAN, UBSAN, lockdep, kmemleak, ...; build/kernel).
+KOBJ_RELEASE := $(BUILD)/kernel-release
+IMAGE   := $(KOBJ_RELEASE)/arch/arm64/boot/Image
 STUB    := $(BUILD)/hyp-stub
+STUB_RELEASE := $(BUILD)/hyp-stub-release
 SMP     ?= 2
 MEM     ?= 1G
 CPU     ?= cortex-a72
 
-.PHONY: all bootstrap kernel stub image initramfs run check bench unit module kunit clean distclean
+.PHONY: all bootstrap kernel release-kernel stub image initramfs run check bench unit module \
+	kunit clean distclean
 
 all: image initramfs
 
 bootstrap:
 	@scripts/bootstrap.sh
 
+# The debug kernel (make check, make module, make kunit).
 kernel: bootstrap
 	@scripts/kernel.sh build
+
+release-kernel: bootstrap
+	@scripts/kernel.sh release
 
 stub:
 	@$(MAKE) -s -C hyp-stub O=$(STUB)
 
-image: kernel
-	@$(MAKE) -s -C hyp-stub O=$(STUB) LINUX_IMAGE=$(IMAGE) image
+image: release-kernel
+	@$(MAKE) -s -C hyp-stub O=$(STUB_RELEASE) LINUX_IMAGE=$(IMAGE) image
 
-initramfs: kernel
-	@scripts/initramfs.sh
+# The guest Linux in it is the release kernel too.
+initramfs: release-kernel
+	@KOBJ=$(KOBJ_RELEASE) scripts/initramfs.sh
 
 run: all
-	@echo "==> booting: $$(scripts/qemu.sh --print --smp $(SMP) --mem $(MEM) --cpu $(CPU))"
-	@echo "==> leave QEMU with Ctrl-A X"
-	@scripts/qemu.sh --smp $(SMP) --mem $(MEM) --cpu $(CPU)
+	@export STUB_IMAGE=$(STUB_RELEASE)/gunyah.img; \
+	echo "==> booting: $$(scripts/qemu.sh --print --smp $(SMP) --mem $(MEM) --cpu $(CPU))"; \
+	echo "==> leave QEMU with Ctrl-A X"; \
+	scripts/qemu.sh --smp $(SMP) --mem $(MEM) --cpu $(CPU)
 
 check:
 	@scripts/check.sh
 
-# The bench kernel (build/kernel-bench), four QEMU boots (Gunyah and KVM,
+# The release kernel (build/kernel-release), four QEMU boots (Gunyah and KVM,
 # icount and wall clock), then build/bench/results.{json,txt,png}.
 # See scripts/bench.sh and Documentation/virt/gunyah/benchmark.rst.
 bench: bootstrap

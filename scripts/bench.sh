@@ -3,8 +3,8 @@
 #
 # make bench: Gunyah against KVM on the same QEMU machine, same kernel, same
 # guest payload (tools/testing/selftests/gunyah/guest/bench.c).
-#   1. the bench kernel (scripts/config/bench.config: KVM, GUNYAH_DEBUGFS,
-#      no debug options) in build/kernel-bench
+#   1. the release kernel (scripts/config/release.config: KVM, GUNYAH_DEBUGFS,
+#      no debug options) in build/kernel-release
 #   2. the hyp-stub image with it (build/bench/stub/gunyah.img)
 #   3. bench.bin, gunyah-bench, kvm-bench and a small initramfs
 #      (build/bench/initramfs.cpio.gz; init mode gunyah_mode=bench)
@@ -24,8 +24,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 OUT=$BUILD/bench
-KOBJ_BENCH=$BUILD/kernel-bench
-IMAGE=$KOBJ_BENCH/arch/arm64/boot/Image
+IMAGE=$KOBJ_RELEASE/arch/arm64/boot/Image
 ITERS=${BENCH_ITERS:-2000}
 VMS=${BENCH_VMS:-20}
 ROUNDS=${BENCH_ROUNDS:-3}
@@ -42,11 +41,11 @@ mkdir -p "$OUT"
 
 build_all() {
 	local deb rootfs=$OUT/rootfs
-	progress "bench kernel (FRAGMENTS=\"base gunyah bench\", $KOBJ_BENCH)"
-	FRAGMENTS="base gunyah bench" KOBJ=$KOBJ_BENCH "$ROOT/scripts/kernel.sh" build
-	KOBJ=$KOBJ_BENCH kmake -s headers
+	progress "release kernel (FRAGMENTS=\"$RELEASE_FRAGMENTS\", $KOBJ_RELEASE)"
+	"$ROOT/scripts/kernel.sh" release
+	KOBJ=$KOBJ_RELEASE kmake -s headers
 
-	progress "hyp-stub image with the bench kernel"
+	progress "hyp-stub image with the release kernel"
 	make -s -C "$ROOT/hyp-stub" O="$OUT/stub" LINUX_IMAGE="$IMAGE" image
 
 	progress "bench.bin, gunyah-bench, kvm-bench (static, arm64)"
@@ -56,7 +55,7 @@ build_all() {
 	[ -f "$ROOT/tools/gunyah-bench/kvm-bench.c" ] && progs="$progs $OUT/bin/kvm-bench"
 	# shellcheck disable=SC2086
 	make -s -C "$ROOT/tools/gunyah-bench" O="$OUT/bin" CROSS_COMPILE="$CROSS_COMPILE" \
-		KHDR_INCLUDES="-isystem $KOBJ_BENCH/usr/include" LDFLAGS=-static $progs
+		KHDR_INCLUDES="-isystem $KOBJ_RELEASE/usr/include" LDFLAGS=-static $progs
 
 	progress "initramfs ($OUT/initramfs.cpio.gz)"
 	deb=$(ls "$BUILD"/downloads/busybox-static_*_arm64.deb 2>/dev/null | head -1)

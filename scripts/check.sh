@@ -79,8 +79,10 @@ out_of_tree() {
 
 log "bootstrap"
 run bootstrap "$ROOT/scripts/bootstrap.sh"
-log "kernel"
+log "debug kernel (build/kernel)"
 run kernel-build "$ROOT/scripts/kernel.sh" build
+log "release kernel (build/kernel-release)"
+run kernel-release-build "$ROOT/scripts/kernel.sh" release
 log "static checks: checkpatch --strict, kernel-doc, W=1, sparse, out-of-tree build"
 checkpatch 2>&1 | tee -a "$OUT"
 kerneldoc 2>&1 | tee -a "$OUT"
@@ -103,16 +105,18 @@ rm_rpc_fuzz() {
 run rm-rpc-fuzz rm_rpc_fuzz
 log "hyp-stub EL1 self-test (a bare-metal hostile host under the stub in QEMU)"
 run hyp-stub-el1-selftest make -s -C "$ROOT/hyp-stub" O="$BUILD/hyp-stub" selftest
-log "hyp-stub image"
+log "hyp-stub images (debug and release kernel)"
 run hyp-stub-image make -s -C "$ROOT/hyp-stub" O="$BUILD/hyp-stub" \
 	LINUX_IMAGE="$KOBJ/arch/arm64/boot/Image" image &&
-log "initramfs" &&
-run initramfs "$ROOT/scripts/initramfs.sh" &&
+run hyp-stub-release-image make -s -C "$ROOT/hyp-stub" O="$BUILD/hyp-stub-release" \
+	LINUX_IMAGE="$KOBJ_RELEASE/arch/arm64/boot/Image" image &&
+log "initramfs (the Linux guest is the release kernel)" &&
+run initramfs env KOBJ="$KOBJ_RELEASE" "$ROOT/scripts/initramfs.sh" &&
 log "boot tests" &&
 run boot-tests "$ROOT/scripts/boottest.sh"
 
 grep -E '^[^ =][^:]*: [0-9]+ passed, [0-9]+ failed' "$OUT" |
-	sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \3/' |
+	sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?.*/\1 \2 \4/' |
 	awk '{p += $1; f += $2; s += $3} END {printf "%d passed, %d failed, %d skipped\n", p, f, s}' >"$OUT.total"
 [ $step_failed = 0 ] || echo "(a build step failed: see above)"
 cat "$OUT.total"

@@ -2,15 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Prepare the Debian linux-source-6.12 tree under build/, hook the project's
-# driver into it and build the boot-test kernel.
+# driver into it and build a kernel.
 #   scripts/kernel.sh prepare   extract (once) and link the project in
 #   scripts/kernel.sh config    write build/kernel/.config from the fragments
-#   scripts/kernel.sh build     prepare + config + build Image
+#   scripts/kernel.sh build     prepare + config + build Image (the debug kernel
+#                               of make check, build/kernel)
+#   scripts/kernel.sh release   the same for the release kernel
+#                               (build/kernel-release)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 TARBALL=${KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
-# FRAGMENTS="base gunyah bench" builds the benchmark kernel (with KOBJ=).
+# FRAGMENTS="$RELEASE_FRAGMENTS" KOBJ=$KOBJ_RELEASE builds the release kernel.
 FRAGMENTS=${FRAGMENTS:-base gunyah debug}
 
 # Project files that live in the kernel tree as symlinks, so an edit in the
@@ -94,5 +97,6 @@ case "${1:-build}" in
 prepare) prepare ;;
 config) prepare; config ;;
 build) build ;;
-*) die "usage: $0 [prepare|config|build]" ;;
+release) FRAGMENTS=$RELEASE_FRAGMENTS KOBJ=$KOBJ_RELEASE build ;;
+*) die "usage: $0 [prepare|config|build|release]" ;;
 esac

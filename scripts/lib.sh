@@ -5,6 +5,10 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 KSRC=$BUILD/linux
 KOBJ=${KOBJ:-$BUILD/kernel}
+# The release kernel (no debug options): make run, make bench, one boot of
+# make check.
+KOBJ_RELEASE=$BUILD/kernel-release
+RELEASE_FRAGMENTS="base gunyah release"
 CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
 JOBS=${JOBS:-$(nproc)}
 export ARCH=arm64 CROSS_COMPILE

@@ -4,7 +4,8 @@
 # Boot the whole stack: QEMU starts hyp-stub at EL2, which boots Linux at EL1.
 #   scripts/qemu.sh [--smp N] [--mem SIZE] [--cpu MODEL] [--mode run|check]
 #                   [--append "ARGS"] [--print] [-- EXTRA QEMU ARGS]
-# --print only prints the command line.
+# --print only prints the command line. STUB_IMAGE and INITRD override the
+# images (default: build/hyp-stub/gunyah.img, build/initramfs.cpio.gz).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -22,11 +23,15 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+# A private test build can point at its own images.
+STUB_IMAGE=${STUB_IMAGE:-$BUILD/hyp-stub/gunyah.img}
+INITRD=${INITRD:-$BUILD/initramfs.cpio.gz}
+
 # The demo boots straight to the shell; make check runs the KUnit suites.
 [ "$mode" = run ] && append="kunit.enable=0 $append"
 cmd=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3
 	-cpu "$cpu" -smp "$smp" -m "$mem" -nographic -no-reboot -nic none
-	-kernel "$BUILD/hyp-stub/gunyah.img" -initrd "$BUILD/initramfs.cpio.gz"
+	-kernel "$STUB_IMAGE" -initrd "$INITRD"
 	-append "console=ttyAMA0 gunyah_mode=$mode $append" "$@")
 if [ $print = 1 ]; then
 	printf '%q ' "${cmd[@]}"
