@@ -26,29 +26,18 @@
 #include <linux/gunyah.h>
 
 #include "../kselftest_harness.h"
+#include "gunyah_test_util.h"
 #include "gunyah_vmm_lib.h"
 
-#define GUNYAH_DEV	"/dev/gunyah"
-#define SYSFS		"/sys/class/misc/gunyah/"
 #define MEM_PAGES	16
 #define GUEST_BASE	0x80000000ULL
 
 static long read_counter(const char *name)
 {
-	char path[128], buf[32];
-	ssize_t n;
-	int fd;
+	char path[128];
 
-	snprintf(path, sizeof(path), SYSFS "%s", name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	return strtol(buf, NULL, 0);
+	snprintf(path, sizeof(path), GH_TEST_SYSFS "%s", name);
+	return gh_test_read_long(path);
 }
 
 FIXTURE(vm) {
@@ -71,7 +60,7 @@ FIXTURE_SETUP(vm)
 
 	self->pinned = read_counter("pinned_pages");
 	self->vms = read_counter("vms");
-	ASSERT_GE(self->pinned, 0) TH_LOG("no " SYSFS "pinned_pages");
+	ASSERT_GE(self->pinned, 0) TH_LOG("no " GH_TEST_SYSFS "pinned_pages");
 	ASSERT_GE(self->vms, 0);
 
 	self->page = sysconf(_SC_PAGESIZE);
