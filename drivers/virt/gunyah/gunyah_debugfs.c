@@ -25,10 +25,9 @@
 #include <linux/sort.h>
 
 #include "rsc_mgr.h"
+#include "rsc_mgr_rpc.h"
 #include "vm_mgr.h"
 
-/* VM_GET_VMID (see rsc_mgr_rpc.c) */
-#define GUNYAH_DEBUGFS_RM_GET_VMID	0x56000024
 /* Bound on one run: 1M samples of 8 bytes */
 #define GUNYAH_DEBUGFS_MAX_ITERS	SZ_1M
 
@@ -83,7 +82,7 @@ static int gunyah_bench_rm_get_vmid(struct gunyah_bench *bench)
 	void *resp;
 	int ret;
 
-	ret = gunyah_rm_call(bench->rm, GUNYAH_DEBUGFS_RM_GET_VMID, NULL, 0,
+	ret = gunyah_rm_call(bench->rm, GUNYAH_RM_RPC_VM_GET_VMID, NULL, 0,
 			     &resp, &resp_size);
 	if (!ret)
 		kfree(resp);
@@ -103,7 +102,7 @@ static int gunyah_bench_rm_max_message(struct gunyah_bench *bench)
 	if (!bench->buf)
 		return -ENOMEM;
 
-	ret = gunyah_rm_call(bench->rm, GUNYAH_DEBUGFS_RM_GET_VMID, bench->buf,
+	ret = gunyah_rm_call(bench->rm, GUNYAH_RM_RPC_VM_GET_VMID, bench->buf,
 			     GUNYAH_RM_MAX_MSG_SIZE, NULL, NULL);
 	return ret == -EINVAL ? 0 : (ret ? ret : -EPROTO);
 }

@@ -52,6 +52,7 @@
 #include <linux/vmalloc.h>
 
 #include "rsc_mgr.h"
+#include "rsc_mgr_rpc.h"
 
 /* Hypercall numbers (gunyah-abi.md), SMCCC vendor-hypervisor fast calls */
 #define HOSTILE_HVC_ID(n)						\
@@ -70,25 +71,10 @@
 #define HOSTILE_HVC_MEMEXTENT_DONATE	0x61
 #define HOSTILE_HVC_VCPU_RUN		0x65
 
-/* Resource Manager message IDs */
-#define HOSTILE_RM_VM_ALLOC_VMID	0x56000001
-#define HOSTILE_RM_VM_DEALLOC_VMID	0x56000002
-#define HOSTILE_RM_VM_START		0x56000004
-#define HOSTILE_RM_VM_CONFIG_IMAGE	0x56000009
-#define HOSTILE_RM_VM_INIT		0x5600000B
-#define HOSTILE_RM_VM_GET_VMID		0x56000024
-#define HOSTILE_RM_VM_SET_BOOT_CONTEXT	0x56000031
-#define HOSTILE_RM_VM_SET_FIRMWARE_MEM	0x56000032
-#define HOSTILE_RM_MEM_LEND		0x51000012
-#define HOSTILE_RM_MEM_SHARE		0x51000013
-#define HOSTILE_RM_MEM_RECLAIM		0x51000015
-#define HOSTILE_RM_MEM_APPEND		0x51000018
+/* Resource Manager message IDs: rsc_mgr_rpc.h, and one that names nothing */
 #define HOSTILE_RM_UNKNOWN		0x560000ff
 
 #define HOSTILE_VMID_HOST		3
-/* MEM_LEND/MEM_SHARE flag: MEM_APPEND follows; MEM_APPEND flag: last */
-#define HOSTILE_MEM_FLAG_APPEND		BIT(1)
-#define HOSTILE_MEM_APPEND_LAST		BIT(0)
 /* More VMs and parcels than the RM keeps at once (16 and 64 on the stub) */
 #define HOSTILE_MAX_VMIDS		64
 #define HOSTILE_MAX_PARCELS		96
@@ -336,7 +322,7 @@ static void hostile_rpc_alive(struct kunit *test, const char *after)
 	u16 seq;
 
 	seq = hostile_hdr(GUNYAH_RM_RPC_API, GUNYAH_RM_RPC_TYPE_REQUEST, 0,
-			  HOSTILE_RM_VM_GET_VMID);
+			  GUNYAH_RM_RPC_VM_GET_VMID);
 	KUNIT_ASSERT_EQ(test, hostile_send_pkt(GUNYAH_RM_RPC_HDR_SIZE),
 			GUNYAH_ERROR_OK);
 	KUNIT_EXPECT_TRUE_MSG(test, hostile_reply(seq, &rm_error),
@@ -351,7 +337,7 @@ static void hostile_rm_alive(struct kunit *test)
 	size_t size;
 	void *resp;
 
-	KUNIT_ASSERT_EQ(test, gunyah_rm_call(hostile->rm, HOSTILE_RM_VM_GET_VMID,
+	KUNIT_ASSERT_EQ(test, gunyah_rm_call(hostile->rm, GUNYAH_RM_RPC_VM_GET_VMID,
 					     NULL, 0, &resp, &size), 0);
 	KUNIT_EXPECT_EQ(test, size, 4);
 	if (size >= 4)
@@ -866,7 +852,7 @@ static void hostile_msgq_buffers(struct kunit *test)
 
 	/* Receives: a reply waits; no bad buffer may consume or get it. */
 	seq = hostile_hdr(GUNYAH_RM_RPC_API, GUNYAH_RM_RPC_TYPE_REQUEST, 0,
-			  HOSTILE_RM_VM_GET_VMID);
+			  GUNYAH_RM_RPC_VM_GET_VMID);
 	KUNIT_ASSERT_EQ(test, hostile_send_pkt(GUNYAH_RM_RPC_HDR_SIZE),
 			GUNYAH_ERROR_OK);
 	for (i = 0; i < ARRAY_SIZE(bad_va); i++)
@@ -939,33 +925,33 @@ static void hostile_rpc_framing(struct kunit *test)
 	/* Bad header: API version and header size. */
 	for (i = 0; i < ARRAY_SIZE(bad_api); i++) {
 		hostile_hdr(bad_api[i], GUNYAH_RM_RPC_TYPE_REQUEST, 0,
-			    HOSTILE_RM_VM_GET_VMID);
+			    GUNYAH_RM_RPC_VM_GET_VMID);
 		hostile_pkt_refused(test, "bad RPC API byte",
 				    GUNYAH_RM_RPC_HDR_SIZE);
 	}
 	/* Wrong message types: replies and notifications to the RM. */
-	hostile_hdr(api, GUNYAH_RM_RPC_TYPE_REPLY, 0, HOSTILE_RM_VM_GET_VMID);
+	hostile_hdr(api, GUNYAH_RM_RPC_TYPE_REPLY, 0, GUNYAH_RM_RPC_VM_GET_VMID);
 	hostile_pkt_refused(test, "reply sent to the RM", GUNYAH_RM_RPC_HDR_SIZE);
-	hostile_hdr(api, GUNYAH_RM_RPC_TYPE_NOTIF, 0, HOSTILE_RM_VM_GET_VMID);
+	hostile_hdr(api, GUNYAH_RM_RPC_TYPE_NOTIF, 0, GUNYAH_RM_RPC_VM_GET_VMID);
 	hostile_pkt_refused(test, "notification sent to the RM",
 			    GUNYAH_RM_RPC_HDR_SIZE + 4);
 	/* A continuation without a start. */
 	hostile_hdr(api, GUNYAH_RM_RPC_TYPE_CONTINUATION, 1,
-		    HOSTILE_RM_VM_GET_VMID);
+		    GUNYAH_RM_RPC_VM_GET_VMID);
 	hostile_pkt_refused(test, "orphan continuation", GUNYAH_RM_PACKET_SIZE);
 	/* More fragments than a message may have. */
-	hostile_hdr(api, GUNYAH_RM_RPC_TYPE_REQUEST, 63, HOSTILE_RM_VM_GET_VMID);
+	hostile_hdr(api, GUNYAH_RM_RPC_TYPE_REQUEST, 63, GUNYAH_RM_RPC_VM_GET_VMID);
 	hostile_pkt_refused(test, "63 fragments", GUNYAH_RM_PACKET_SIZE);
 	/* Packets too short to hold a header. */
 	for (i = 1; i < GUNYAH_RM_RPC_HDR_SIZE; i += 3) {
 		hostile_hdr(api, GUNYAH_RM_RPC_TYPE_REQUEST, 0,
-			    HOSTILE_RM_VM_GET_VMID);
+			    GUNYAH_RM_RPC_VM_GET_VMID);
 		hostile_pkt_refused(test, "truncated header", i);
 	}
 	hostile_rpc_alive(test, "bad headers");
 
 	/* A start announcing 2 continuations, abandoned by a new message. */
-	hostile_hdr(api, GUNYAH_RM_RPC_TYPE_REQUEST, 2, HOSTILE_RM_VM_GET_VMID);
+	hostile_hdr(api, GUNYAH_RM_RPC_TYPE_REQUEST, 2, GUNYAH_RM_RPC_VM_GET_VMID);
 	hostile_pkt_refused(test, "abandoned message", GUNYAH_RM_PACKET_SIZE);
 	hostile_rpc_alive(test, "an abandoned message");
 
@@ -975,27 +961,27 @@ static void hostile_rpc_framing(struct kunit *test)
 	 * message (GET_VMID with a payload) is then too long.
 	 */
 	seq = hostile_hdr(api, GUNYAH_RM_RPC_TYPE_REQUEST, 1,
-			  HOSTILE_RM_VM_GET_VMID);
+			  GUNYAH_RM_RPC_VM_GET_VMID);
 	KUNIT_EXPECT_EQ(test, hostile_send_pkt(GUNYAH_RM_PACKET_SIZE),
 			GUNYAH_ERROR_OK);
 	hostile_hdr_seq(api, GUNYAH_RM_RPC_TYPE_CONTINUATION, 1, seq + 1,
-			HOSTILE_RM_VM_GET_VMID);
+			GUNYAH_RM_RPC_VM_GET_VMID);
 	hostile_pkt_refused(test, "continuation, wrong sequence",
 			    GUNYAH_RM_PACKET_SIZE);
 	hostile_hdr_seq(api, GUNYAH_RM_RPC_TYPE_CONTINUATION, 1, seq,
-			HOSTILE_RM_VM_INIT);
+			GUNYAH_RM_RPC_VM_INIT);
 	hostile_pkt_refused(test, "continuation, wrong message ID",
 			    GUNYAH_RM_PACKET_SIZE);
 	hostile_hdr_seq(api, GUNYAH_RM_RPC_TYPE_CONTINUATION, 2, seq,
-			HOSTILE_RM_VM_GET_VMID);
+			GUNYAH_RM_RPC_VM_GET_VMID);
 	hostile_pkt_refused(test, "continuation, wrong fragment count",
 			    GUNYAH_RM_PACKET_SIZE);
 	hostile_hdr_seq(0x22, GUNYAH_RM_RPC_TYPE_CONTINUATION, 1, seq,
-			HOSTILE_RM_VM_GET_VMID);
+			GUNYAH_RM_RPC_VM_GET_VMID);
 	hostile_pkt_refused(test, "continuation, bad API byte",
 			    GUNYAH_RM_PACKET_SIZE);
 	hostile_hdr_seq(api, GUNYAH_RM_RPC_TYPE_CONTINUATION, 1, seq,
-			HOSTILE_RM_VM_GET_VMID);
+			GUNYAH_RM_RPC_VM_GET_VMID);
 	KUNIT_EXPECT_EQ(test, hostile_send_pkt(GUNYAH_RM_PACKET_SIZE),
 			GUNYAH_ERROR_OK);
 	KUNIT_EXPECT_TRUE(test, hostile_reply(seq, &rm_error));
@@ -1003,7 +989,7 @@ static void hostile_rpc_framing(struct kunit *test)
 		      "GET_VMID with 464 bytes of payload");
 	/* One continuation more than announced. */
 	hostile_hdr_seq(api, GUNYAH_RM_RPC_TYPE_CONTINUATION, 1, seq,
-			HOSTILE_RM_VM_GET_VMID);
+			GUNYAH_RM_RPC_VM_GET_VMID);
 	hostile_pkt_refused(test, "continuation after the end",
 			    GUNYAH_RM_PACKET_SIZE);
 
@@ -1022,12 +1008,12 @@ static void hostile_rpc_framing(struct kunit *test)
 	hostile_pkt_refused(test, "63-packet unknown call",
 			    GUNYAH_RM_PACKET_SIZE);
 	seq = hostile_hdr(api, GUNYAH_RM_RPC_TYPE_REQUEST, 62,
-			  HOSTILE_RM_MEM_LEND);
+			  GUNYAH_RM_RPC_MEM_LEND);
 	for (i = 0; i < 30; i++) {
 		KUNIT_EXPECT_EQ(test, hostile_send_pkt(GUNYAH_RM_PACKET_SIZE),
 				GUNYAH_ERROR_OK);
 		hostile_hdr_seq(api, GUNYAH_RM_RPC_TYPE_CONTINUATION, 62, seq,
-				HOSTILE_RM_MEM_LEND);
+				GUNYAH_RM_RPC_MEM_LEND);
 	}
 	hostile_pkt_refused(test, "MEM_LEND cut short", GUNYAH_RM_PACKET_SIZE);
 	hostile_rpc_alive(test, "long messages");
@@ -1039,7 +1025,7 @@ static void hostile_rpc_framing(struct kunit *test)
 	seq = hostile->seq;
 	for (i = 0; i < 64; i++) {
 		hostile_hdr(api, GUNYAH_RM_RPC_TYPE_REQUEST, 0,
-			    HOSTILE_RM_VM_GET_VMID);
+			    GUNYAH_RM_RPC_VM_GET_VMID);
 		if (hostile_send_pkt(GUNYAH_RM_RPC_HDR_SIZE) != GUNYAH_ERROR_OK)
 			break;
 	}
@@ -1083,7 +1069,7 @@ static void hostile_rpc_stray_reply(struct kunit *test)
 	hostile_need_rm(test);
 	mutex_lock(&hostile->rm->send_lock);
 	hostile_hdr(GUNYAH_RM_RPC_API, GUNYAH_RM_RPC_TYPE_REQUEST, 0,
-		    HOSTILE_RM_VM_GET_VMID);
+		    GUNYAH_RM_RPC_VM_GET_VMID);
 	KUNIT_EXPECT_EQ(test, hostile_send_pkt(GUNYAH_RM_RPC_HDR_SIZE),
 			GUNYAH_ERROR_OK);
 	mutex_unlock(&hostile->rm->send_lock);
@@ -1116,25 +1102,25 @@ static void hostile_rpc_payloads(struct kunit *test)
 	hostile_vm_create(test, &vm, false);
 
 	/* Fixed-size calls, too short and too long. */
-	HOSTILE_BODY(test, HOSTILE_RM_VM_ALLOC_VMID, b, 0);
-	HOSTILE_BODY(test, HOSTILE_RM_VM_ALLOC_VMID, b, 2);
-	HOSTILE_BODY(test, HOSTILE_RM_VM_ALLOC_VMID, b, 8);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_VM_ALLOC_VMID, b, 0);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_VM_ALLOC_VMID, b, 2);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_VM_ALLOC_VMID, b, 8);
 	put_unaligned_le16(vm.vmid, b);
-	HOSTILE_BODY(test, HOSTILE_RM_VM_DEALLOC_VMID, b, 2);
-	HOSTILE_BODY(test, HOSTILE_RM_VM_DEALLOC_VMID, b, 5);
-	HOSTILE_BODY(test, HOSTILE_RM_VM_START, b, 3);
-	HOSTILE_BODY(test, HOSTILE_RM_VM_INIT, b, 0);
-	HOSTILE_BODY(test, HOSTILE_RM_VM_GET_VMID, b, 4);
-	HOSTILE_BODY(test, HOSTILE_RM_VM_GET_VMID, b, max);
-	HOSTILE_BODY(test, HOSTILE_RM_VM_CONFIG_IMAGE, b, 39);
-	HOSTILE_BODY(test, HOSTILE_RM_VM_CONFIG_IMAGE, b, 41);
-	HOSTILE_BODY(test, HOSTILE_RM_VM_SET_BOOT_CONTEXT, b, 15);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_RECLAIM, b, 0);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_RECLAIM, b, 7);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_RECLAIM, b, 9);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_VM_DEALLOC_VMID, b, 2);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_VM_DEALLOC_VMID, b, 5);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_VM_START, b, 3);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_VM_INIT, b, 0);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_VM_GET_VMID, b, 4);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_VM_GET_VMID, b, max);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_VM_CONFIG_IMAGE, b, 39);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_VM_CONFIG_IMAGE, b, 41);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_VM_SET_BOOT_CONTEXT, b, 15);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_RECLAIM, b, 0);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_RECLAIM, b, 7);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_RECLAIM, b, 9);
 	HOSTILE_BODY(test, HOSTILE_RM_UNKNOWN, b, 0);
 	HOSTILE_BODY(test, HOSTILE_RM_UNKNOWN, b, max);
-	HOSTILE_BODY(test, HOSTILE_RM_VM_SET_FIRMWARE_MEM, b, 24);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_VM_SET_FIRMWARE_MEM, b, 24);
 	HOSTILE_BODY(test, 0, NULL, 0);
 
 	/*
@@ -1150,35 +1136,35 @@ static void hostile_rpc_payloads(struct kunit *test)
 	put_unaligned_le64(pa, b + HOSTILE_LEND_SGL + 4);
 	put_unaligned_le64(PAGE_SIZE, b + HOSTILE_LEND_SGL + 12);
 
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_LEND, b, 0);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_LEND, b, 4);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_LEND, b, HOSTILE_LEND_LEN - 1);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_LEND, b, HOSTILE_LEND_LEN + 1);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_LEND, b, HOSTILE_LEND_LEN + 4);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_SHARE, b, HOSTILE_LEND_LEN - 2);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_LEND, b, 0);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_LEND, b, 4);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_LEND, b, HOSTILE_LEND_LEN - 1);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_LEND, b, HOSTILE_LEND_LEN + 1);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_LEND, b, HOSTILE_LEND_LEN + 4);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_SHARE, b, HOSTILE_LEND_LEN - 2);
 	put_unaligned_le16(0xffff, b + HOSTILE_LEND_ACL);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_LEND, b, HOSTILE_LEND_LEN);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_LEND, b, max);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_LEND, b, HOSTILE_LEND_LEN);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_LEND, b, max);
 	put_unaligned_le32(2, b + HOSTILE_LEND_ACL);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_LEND, b, HOSTILE_LEND_LEN);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_LEND, b, HOSTILE_LEND_LEN);
 	put_unaligned_le32(1, b + HOSTILE_LEND_ACL);
 	put_unaligned_le16(0xffff, b + HOSTILE_LEND_SGL);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_LEND, b, HOSTILE_LEND_LEN);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_LEND, b, max);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_LEND, b, HOSTILE_LEND_LEN);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_LEND, b, max);
 	put_unaligned_le16(2, b + HOSTILE_LEND_SGL);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_LEND, b, HOSTILE_LEND_LEN);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_LEND, b, HOSTILE_LEND_LEN);
 	put_unaligned_le16(0, b + HOSTILE_LEND_SGL);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_LEND, b, HOSTILE_LEND_LEN);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_LEND, b, HOSTILE_LEND_LEN);
 	put_unaligned_le16(1, b + HOSTILE_LEND_SGL);
 	put_unaligned_le16(0xffff, b + HOSTILE_LEND_ATTR);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_LEND, b, HOSTILE_LEND_LEN);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_LEND, b, HOSTILE_LEND_LEN);
 	put_unaligned_le16(1, b + HOSTILE_LEND_ATTR);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_LEND, b, HOSTILE_LEND_LEN);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_LEND, b, HOSTILE_LEND_LEN);
 	put_unaligned_le16(0, b + HOSTILE_LEND_ATTR);
 	/* 513 SGL entries (zeroed) in a body of the right length */
 	memset(b + HOSTILE_LEND_SGL, 0, max - HOSTILE_LEND_SGL);
 	put_unaligned_le16(513, b + HOSTILE_LEND_SGL);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_LEND, b, HOSTILE_LEND_SGL + 4 + 513 * 16 + 4);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_LEND, b, HOSTILE_LEND_SGL + 4 + 513 * 16 + 4);
 
 	/* MEM_APPEND: unknown handle, count overflow, truncated */
 	memset(b, 0, max);
@@ -1186,11 +1172,11 @@ static void hostile_rpc_payloads(struct kunit *test)
 	put_unaligned_le16(1, b + 8);
 	put_unaligned_le64(pa, b + 12);
 	put_unaligned_le64(PAGE_SIZE, b + 20);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_APPEND, b, 28);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_APPEND, b, 28);
 	put_unaligned_le16(0xffff, b + 8);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_APPEND, b, 28);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_APPEND, b, 6);
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_APPEND, b, 0);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_APPEND, b, 28);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_APPEND, b, 6);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_APPEND, b, 0);
 
 	/* A real parcel, then bodies that name it wrongly. */
 	KUNIT_ASSERT_EQ(test, hostile_lend(vm.vmid, pa, PAGE_SIZE,
@@ -1198,9 +1184,9 @@ static void hostile_rpc_payloads(struct kunit *test)
 	memset(b, 0, max);
 	put_unaligned_le32(handle, b);
 	b[4] = 0x80;				/* unknown reclaim flag */
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_RECLAIM, b, 8);
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_RECLAIM, b, 8);
 	b[4] = 0;
-	HOSTILE_BODY(test, HOSTILE_RM_MEM_APPEND, b, 12);	/* complete */
+	HOSTILE_BODY(test, GUNYAH_RM_RPC_MEM_APPEND, b, 12);	/* complete */
 	KUNIT_EXPECT_EQ(test, hostile_reclaim(handle, true), 0);
 	KUNIT_EXPECT_TRUE(test, !memchr_inv(page_address(page), 0, PAGE_SIZE));
 	__free_page(page);
@@ -1586,7 +1572,7 @@ static int hostile_append_call(u32 handle, u8 flags,
 	req[4] = flags;
 	put_unaligned_le16(n, req + 8);
 	memcpy(req + 12, e, n * sizeof(*e));
-	ret = gunyah_rm_call(hostile->rm, HOSTILE_RM_MEM_APPEND, req, len,
+	ret = gunyah_rm_call(hostile->rm, GUNYAH_RM_RPC_MEM_APPEND, req, len,
 			     NULL, NULL);
 	kfree(req);
 	return ret;
@@ -1620,14 +1606,14 @@ static void hostile_append(struct kunit *test)
 	hostile_vm_create(test, &b, false);
 
 	/* MEM_LEND of the first page to B, saying that more will follow. */
-	req[2] = HOSTILE_MEM_FLAG_APPEND;
+	req[2] = GUNYAH_RM_MEM_SHARE_FLAG_APPEND;
 	put_unaligned_le16(1, req + HOSTILE_LEND_ACL);
 	put_unaligned_le16(b.vmid, req + HOSTILE_LEND_ACL + 4);
 	req[HOSTILE_LEND_ACL + 6] = GUNYAH_RM_ACL_R | GUNYAH_RM_ACL_W;
 	put_unaligned_le16(1, req + HOSTILE_LEND_SGL);
 	put_unaligned_le64(pa, req + HOSTILE_LEND_SGL + 4);
 	put_unaligned_le64(PAGE_SIZE, req + HOSTILE_LEND_SGL + 12);
-	KUNIT_ASSERT_EQ(test, gunyah_rm_call(rm, HOSTILE_RM_MEM_LEND, req,
+	KUNIT_ASSERT_EQ(test, gunyah_rm_call(rm, GUNYAH_RM_RPC_MEM_LEND, req,
 					     sizeof(req), &resp, &size), 0);
 	KUNIT_ASSERT_EQ(test, size, 4);
 	h = get_unaligned_le32(resp);
@@ -1656,13 +1642,13 @@ static void hostile_append(struct kunit *test)
 	HOSTILE_RM(test, hostile_append_call(h, 0x80, e, 1));
 	HOSTILE_RM(test, hostile_append_call(a.image_handle, 0, e, 1));
 	/* A page given to the parcel: no longer the host's to lend. */
-	KUNIT_EXPECT_EQ(test, hostile_append_call(h, HOSTILE_MEM_APPEND_LAST, e,
+	KUNIT_EXPECT_EQ(test, hostile_append_call(h, GUNYAH_RM_MEM_APPEND_FLAG_LAST, e,
 						  1), 0);
 	hostile_bad_lend_one(test, "lend a page appended to a parcel", a.vmid,
 			     pa + PAGE_SIZE, PAGE_SIZE);
 	/* Complete now: no more appends. */
 	hostile_entry(&e[0], pa + 2 * PAGE_SIZE, PAGE_SIZE);
-	HOSTILE_RM(test, hostile_append_call(h, HOSTILE_MEM_APPEND_LAST, e, 1));
+	HOSTILE_RM(test, hostile_append_call(h, GUNYAH_RM_MEM_APPEND_FLAG_LAST, e, 1));
 
 	KUNIT_EXPECT_EQ(test, hostile_reclaim(h, true), 0);
 	HOSTILE_RM(test, hostile_append_call(h, 0, e, 1));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Gunyah Resource Manager calls: encoders shared with the KUnit tests.
+ * Gunyah Resource Manager calls: message IDs and encoders shared with
+ * debugfs and the KUnit tests.
  */
 
 #ifndef __GUNYAH_RSC_MGR_RPC_PRIV_H
@@ -10,6 +11,25 @@
 #include <linux/bits.h>
 #include <linux/gunyah_rsc_mgr.h>
 #include <linux/types.h>
+
+/* Message IDs: VM management */
+#define GUNYAH_RM_RPC_VM_ALLOC_VMID		0x56000001
+#define GUNYAH_RM_RPC_VM_DEALLOC_VMID		0x56000002
+#define GUNYAH_RM_RPC_VM_START			0x56000004
+#define GUNYAH_RM_RPC_VM_STOP			0x56000005
+#define GUNYAH_RM_RPC_VM_RESET			0x56000006
+#define GUNYAH_RM_RPC_VM_CONFIG_IMAGE		0x56000009
+#define GUNYAH_RM_RPC_VM_INIT			0x5600000B
+#define GUNYAH_RM_RPC_VM_GET_HYP_RESOURCES	0x56000020
+#define GUNYAH_RM_RPC_VM_GET_VMID		0x56000024
+#define GUNYAH_RM_RPC_VM_SET_BOOT_CONTEXT	0x56000031
+#define GUNYAH_RM_RPC_VM_SET_FIRMWARE_MEM	0x56000032
+
+/* Message IDs: memory */
+#define GUNYAH_RM_RPC_MEM_LEND			0x51000012
+#define GUNYAH_RM_RPC_MEM_SHARE			0x51000013
+#define GUNYAH_RM_RPC_MEM_RECLAIM		0x51000015
+#define GUNYAH_RM_RPC_MEM_APPEND		0x51000018
 
 /* MEM_LEND/MEM_SHARE flags */
 #define GUNYAH_RM_MEM_SHARE_FLAG_SANITIZE	BIT(0)
