@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/gunyah.h>
@@ -769,8 +771,8 @@ TEST(irqfd_without_doorbell)
 
 struct signaller {
 	int fd;
-	int stop;	/* __atomic accesses */
-	unsigned long n;
+	int stop;		/* __atomic accesses */
+	unsigned long n;	/* __atomic accesses */
 };
 
 static void *signal_loop(void *p)
@@ -779,10 +781,21 @@ static void *signal_loop(void *p)
 
 	while (!__atomic_load_n(&sig->stop, __ATOMIC_RELAXED)) {
 		if (eventfd_write(sig->fd, 1) == 0)
-			sig->n++;
+			__atomic_add_fetch(&sig->n, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }
+
+static unsigned long signals_sent(struct signaller *sig)
+{
+	return __atomic_load_n(&sig->n, __ATOMIC_RELAXED);
+}
+
+/* Binds and unbinds that overlap signals, at least */
+#define IRQFD_REBINDS		200
+/* Signals the other thread must send while the binds go on */
+#define IRQFD_REBIND_SIGNALS	100
+#define IRQFD_REBIND_SECONDS	20
 
 /*
  * An irqfd with its doorbell (bell-5 in the VM's DT, guest SPI 10): the
@@ -797,9 +810,11 @@ TEST(irqfd_with_doorbell)
 {
 	long pinned = read_counter("pinned_pages"), vms = read_counter("vms");
 	struct signaller sig = { 0 };
+	unsigned long first, during;
 	struct gh_vm vm = { 0 };
 	int i, n, ret, efd;
 	pthread_t thread;
+	time_t deadline;
 
 	if (access(GUNYAH_DEV, F_OK))
 		SKIP(return, GUNYAH_DEV " not present: not running on Gunyah");
@@ -828,17 +843,35 @@ TEST(irqfd_with_doorbell)
 	EXPECT_ERRNO(add_irqfd(vm.vm_fd, efd, 6, 0), ENODEV);
 	EXPECT_EQ(remove_irqfd(vm.vm_fd, 5), 0);
 
-	/* Bind and unbind while the eventfd is signalled all the time */
+	/*
+	 * Bind and unbind while the eventfd is signalled all the time. The
+	 * signalling thread may first run on another CPU well after the
+	 * binds began (a release kernel does 200 of them before an idle
+	 * vCPU under TCG wakes up), so wait for its first signal, and go on
+	 * binding until it has sent enough signals during the binds.
+	 */
 	sig.fd = efd;
 	ASSERT_EQ(pthread_create(&thread, NULL, signal_loop, &sig), 0);
-	for (n = 0; n < 200; n++) {
+	deadline = time(NULL) + IRQFD_REBIND_SECONDS;
+	while (!signals_sent(&sig) && time(NULL) < deadline)
+		sched_yield();
+	first = signals_sent(&sig);
+	for (n = 0; time(NULL) < deadline; n++) {
+		if (n >= IRQFD_REBINDS &&
+		    signals_sent(&sig) - first >= IRQFD_REBIND_SIGNALS)
+			break;
 		ASSERT_EQ(add_irqfd(vm.vm_fd, efd, 5,
 				    n & 1 ? GH_IRQFD_LEVEL : 0), 0);
 		ASSERT_EQ(remove_irqfd(vm.vm_fd, 5), 0);
 	}
+	during = signals_sent(&sig) - first;
 	__atomic_store_n(&sig.stop, 1, __ATOMIC_RELAXED);
 	pthread_join(thread, NULL);
-	EXPECT_GT(sig.n, 0);
+	EXPECT_GT(first, 0) TH_LOG("no signal within %d s", IRQFD_REBIND_SECONDS);
+	EXPECT_GE(during, IRQFD_REBIND_SIGNALS)
+		TH_LOG("%d binds in %d s saw %lu signals", n,
+		       IRQFD_REBIND_SECONDS, during);
+	EXPECT_GE(n, IRQFD_REBINDS);
 
 	close(efd);
 	gh_vm_destroy(&vm);
