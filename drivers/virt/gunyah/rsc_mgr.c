@@ -21,13 +21,13 @@
 #include <linux/irqdomain.h>
 #include <linux/of.h>
 #include <linux/of_irq.h>
-#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 
 #include <kunit/visibility.h>
 
 #include "rsc_mgr.h"
+#include "rsc_mgr_rpc.h"
 
 /**
  * struct gunyah_rm_call - An outstanding call
@@ -491,6 +491,25 @@ out:
 }
 EXPORT_SYMBOL_IF_KUNIT(gunyah_rm_core_rx);
 
+/*
+ * Calls that undo what the RM holds for a VM. Giving up on one would leave
+ * the VM's memory lent or its VMID taken, so a fatal signal does not cut
+ * short the wait for room in the queue: a killed VMM's teardown, and the
+ * rollback of an ioctl whose task was killed, must complete.
+ */
+static bool gunyah_rm_call_killable(u32 msg_id)
+{
+	switch (msg_id) {
+	case GUNYAH_RM_RPC_VM_STOP:
+	case GUNYAH_RM_RPC_VM_RESET:
+	case GUNYAH_RM_RPC_MEM_RECLAIM:
+	case GUNYAH_RM_RPC_VM_DEALLOC_VMID:
+		return false;
+	default:
+		return true;
+	}
+}
+
 /* Send a request, split into packets. */
 static int gunyah_rm_send(struct gunyah_rm *rm, u32 msg_id, u16 seq,
 			  const void *req_buf, size_t req_buf_size)
@@ -529,12 +548,8 @@ static int gunyah_rm_send(struct gunyah_rm *rm, u32 msg_id, u16 seq,
 		flags = 0;
 		if (i == fragments)
 			flags |= GUNYAH_RM_TX_PUSH;
-		/*
-		 * An exiting task (a killed VMM closing its VM) has a fatal
-		 * signal pending: its teardown calls must wait, not fail and
-		 * leak the VM's memory.
-		 */
-		if (!i && !(current->flags & PF_EXITING))
+		/* Once a packet is out, the rest of the message must follow. */
+		if (!i && gunyah_rm_call_killable(msg_id))
 			flags |= GUNYAH_RM_TX_KILLABLE;
 
 		ret = rm->transport->send(rm->transport, rm->tx_buf,
@@ -573,7 +588,8 @@ out:
  * Return: 0 on success; the RM error mapped to an errno when the RM failed the
  * call; -E2BIG when the request is too long; -EBADMSG for a malformed reply;
  * -ENODEV when the connection is gone; a transport error; -EINTR when killed
- * before the request went out.
+ * before the request went out (never for VM_STOP, VM_RESET, MEM_RECLAIM and
+ * VM_DEALLOC_VMID, which undo state and so always wait).
  */
 int gunyah_rm_call(struct gunyah_rm *rm, u32 message_id, const void *req_buf,
 		   size_t req_buf_size, void **resp_buf, size_t *resp_buf_size)

@@ -64,7 +64,8 @@ struct gunyah_rm_rpc_hdr {
  * @send: Send one packet of @size bytes (at most GUNYAH_RM_PACKET_SIZE).
  *        Sleeps while the link is full. @flags: GUNYAH_RM_TX_PUSH on the
  *        last packet of a message; GUNYAH_RM_TX_KILLABLE when no packet of
- *        the message went out yet, so the wait may end on a fatal signal.
+ *        the message went out yet and the call sets up state, so the wait
+ *        may end on a fatal signal.
  *        Returns 0 or a negative errno.
  *
  * Received packets are handed to gunyah_rm_core_rx(), one at a time.

@@ -425,6 +425,9 @@ static void gunyah_rm_test_request_fragments(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, test_packet_msg_id(ctx, i), TEST_MSG_ID);
 		KUNIT_EXPECT_EQ(test, !!(packet->flags & GUNYAH_RM_TX_PUSH),
 				last);
+		/* Only the wait for the first packet may end on a signal */
+		KUNIT_EXPECT_EQ(test, !!(packet->flags & GUNYAH_RM_TX_KILLABLE),
+				!i);
 		if (!last)
 			KUNIT_EXPECT_EQ(test, packet->size,
 					GUNYAH_RM_PACKET_SIZE);
@@ -989,6 +992,9 @@ static void gunyah_rm_test_vmid_calls(struct kunit *test)
 			  GUNYAH_RM_ERROR_OK, NULL, 0);
 	test_wait_call(test, call);
 	KUNIT_EXPECT_EQ(test, call->ret, 0);
+	/* Freeing a VMID is never cut short by a signal, taking one is */
+	KUNIT_EXPECT_TRUE(test, ctx->packets[0].flags & GUNYAH_RM_TX_KILLABLE);
+	KUNIT_EXPECT_FALSE(test, ctx->packets[4].flags & GUNYAH_RM_TX_KILLABLE);
 
 	/* VM_GET_VMID asks once, then answers from the cache */
 	call = test_start(test, TEST_CALL_GET_VMID, 0, NULL, 0, 0);
@@ -1288,6 +1294,12 @@ static void gunyah_rm_test_vm_calls(struct kunit *test)
 	test_wait_call(test, call);
 	KUNIT_EXPECT_EQ(test, call->ret, -EBUSY);
 	KUNIT_EXPECT_EQ(test, parcel->mem_handle, 0xabcd);
+
+	/* A fatal signal may cut short setting up, never undoing */
+	KUNIT_EXPECT_TRUE(test, ctx->packets[0].flags & GUNYAH_RM_TX_KILLABLE);
+	KUNIT_EXPECT_FALSE(test, ctx->packets[1].flags & GUNYAH_RM_TX_KILLABLE);
+	KUNIT_EXPECT_TRUE(test, ctx->packets[2].flags & GUNYAH_RM_TX_KILLABLE);
+	KUNIT_EXPECT_FALSE(test, ctx->packets[3].flags & GUNYAH_RM_TX_KILLABLE);
 }
 
 static void gunyah_rm_test_hyp_resources(struct kunit *test)
