@@ -13,6 +13,11 @@
  *    never kept is intact (sanitized memory reads as zeros);
  *  - the next VM runs to its PSCI SYSTEM_OFF.
  *
+ * One more case fails gunyah_rm_call(), which every wrapper goes through,
+ * on its first call, then its second, and so on, over a whole VM life:
+ * every RM call the driver makes is failed once, including any call the
+ * cases by name do not know of.
+ *
  * Skipped without /dev/gunyah, debugfs' fail_function or vm_stats. The
  * faults are injected once (times=1), except in one case that fails a
  * teardown call twice: the driver tries it three times.
@@ -44,8 +49,11 @@
 #define BIG_MEM		(2 * MIB + GUEST_MEM)
 #define RUN_TIMEOUT_MS	10000
 #define PATTERN		0x5a
+/* More RM calls than a VM's life takes: the sweep ends before */
+#define SWEEP_MAX_CALLS	64
 
-enum phase { CREATE, START, TEARDOWN };
+/* EVERY_CALL: the sweep over all RM calls of a VM's life */
+enum phase { CREATE, START, TEARDOWN, EVERY_CALL };
 
 /* Shared with the harness's test processes: counted in the children. */
 static int *faults_injected;
@@ -137,8 +145,12 @@ static void fei_clear(void)
 	write_str(FEI_DIR "inject", "\n");
 }
 
-/* Fail @fn with -@err, @times times. 0 or -errno. */
-static int fei_arm(const char *fn, int err, int times)
+/*
+ * Fail @fn with -@err, @times times, from its @nth call on (the first when
+ * @nth is 0 or 1: fail_function's "space" lets calls pass while it is
+ * greater than 1). 0 or -errno.
+ */
+static int fei_arm_nth(const char *fn, int err, int times, int nth)
 {
 	char buf[64];
 	int ret;
@@ -150,8 +162,10 @@ static int fei_arm(const char *fn, int err, int times)
 		ret = write_str(FEI_DIR "probability", "100");
 	if (!ret)
 		ret = write_str(FEI_DIR "interval", "1");
-	if (!ret)
-		ret = write_str(FEI_DIR "space", "0");
+	if (!ret) {
+		snprintf(buf, sizeof(buf), "%d", nth);
+		ret = write_str(FEI_DIR "space", buf);
+	}
 	if (!ret)
 		ret = write_str(FEI_DIR "task-filter", "N");
 	if (!ret) {
@@ -169,6 +183,11 @@ static int fei_arm(const char *fn, int err, int times)
 		ret = write_str(path, buf);
 	}
 	return ret;
+}
+
+static int fei_arm(const char *fn, int err, int times)
+{
+	return fei_arm_nth(fn, err, times, 0);
 }
 
 /* Faults injected since fei_arm(@times). */
@@ -309,6 +328,15 @@ FIXTURE_VARIANT_ADD(fault, mem_reclaim_lent) {
 FIXTURE_VARIANT_ADD(fault, dealloc_vmid) {
 	.step = { "gunyah_rm_dealloc_vmid", EINVAL, TEARDOWN, GH_MEM_LEND,
 		  .run = true },
+};
+
+/*
+ * Every call in turn, with lent, fragmented memory. No firmware range: the
+ * stub's RM does not implement VM_SET_FIRMWARE_MEM (EOPNOTSUPP).
+ */
+FIXTURE_VARIANT_ADD(fault, every_rm_call) {
+	.step = { "gunyah_rm_call", EIO, EVERY_CALL, GH_MEM_LEND,
+		  .big = true, .run = true },
 };
 
 FIXTURE_SETUP(fault)
@@ -499,13 +527,78 @@ static void check_next_vm(struct __test_metadata *_metadata,
 	check_baseline(_metadata, self, "after the next VM");
 }
 
-TEST_F_TIMEOUT(fault, inject, 60)
+/*
+ * The sweep: the VM's life with its @nth RM call failed, for nth = 1, 2, ...
+ * until a life passes without the fault firing. A failed call of creation
+ * or start fails its ioctl with the injected errno; a failed teardown call
+ * is retried. Either way nothing is left behind.
+ */
+static void every_rm_call(struct __test_metadata *_metadata,
+			  const struct _test_data_fault *self,
+			  const struct step *st)
+{
+	int nth, fired, ret, failed_ioctl = 0, recovered = 0;
+	char *snap;
+	struct gh_vm vm;
+	bool off;
+
+	for (nth = 1; nth <= SWEEP_MAX_CALLS; nth++) {
+		snap = NULL;
+		off = false;
+		ASSERT_EQ(fei_arm_nth(st->fn, st->err, 1, nth), 0);
+		ret = fault_vm_start(&vm, st, self->img, self->img_len, &snap);
+		if (!ret) {
+			gh_vm_run(&vm, RUN_TIMEOUT_MS);
+			off = exited_off(&vm);
+		}
+		gh_vm_destroy(&vm);
+		fired = fei_fired(1);
+		fei_clear();
+		if (faults_injected)
+			__atomic_add_fetch(faults_injected, fired,
+					   __ATOMIC_RELAXED);
+
+		if (ret) {
+			failed_ioctl++;
+			EXPECT_EQ(fired, 1) TH_LOG("RM call %d: %s: %s", nth,
+						   vm.err_what,
+						   strerror(vm.err));
+			EXPECT_EQ(ret, -st->err)
+				TH_LOG("RM call %d: %s: %s", nth, vm.err_what,
+				       strerror(vm.err));
+		} else {
+			recovered += fired;
+			EXPECT_TRUE(off) TH_LOG("RM call %d: %s", nth,
+						gh_end_str(&vm));
+		}
+		if (snap)
+			check_memory(_metadata, &vm, snap, true, false);
+		free(snap);
+		gh_vm_free_mem(&vm);
+		check_baseline(_metadata, self, "after an RM call failed");
+		if (!fired)
+			break;
+	}
+	EXPECT_LE(nth, SWEEP_MAX_CALLS) TH_LOG("the sweep did not end");
+	EXPECT_GT(failed_ioctl, 0);
+	EXPECT_GT(recovered, 0);
+	TH_LOG("%d RM calls in a VM's life, each failed once:", nth - 1);
+	TH_LOG("%d failed their ioctl, %d were retried at teardown",
+	       failed_ioctl, recovered);
+	check_next_vm(_metadata, self, st->mode);
+}
+
+TEST_F_TIMEOUT(fault, inject, 120)
 {
 	const struct step *st = &variant->step;
 	int times = st->times ? st->times : 1, fired, ret;
 	char *snap = NULL;
 	struct gh_vm vm;
 
+	if (st->phase == EVERY_CALL) {
+		every_rm_call(_metadata, self, st);
+		return;
+	}
 	if (st->phase != TEARDOWN)
 		ASSERT_EQ(fei_arm(st->fn, st->err, times), 0);
 	ret = fault_vm_start(&vm, st, self->img, self->img_len, &snap);
