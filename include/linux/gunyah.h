@@ -10,6 +10,7 @@
 #ifndef _LINUX_GUNYAH_H
 #define _LINUX_GUNYAH_H
 
+#include <linux/arm-smccc.h>
 #include <linux/bits.h>
 #include <linux/bitfield.h>
 #include <linux/errno.h>
@@ -181,6 +182,28 @@ gunyah_api_version(const struct gunyah_hypercall_hyp_identify_resp *gunyah_api)
 {
 	return FIELD_GET(GUNYAH_API_INFO_API_VERSION_MASK, gunyah_api->api_info);
 }
+
+/*
+ * Hypercall function IDs (gunyah-abi.md): SMCCC fast calls, 64-bit, owned by
+ * the vendor hypervisor, function number 0x8000 | n.
+ */
+#define GUNYAH_HYPERCALL(n)						\
+	ARM_SMCCC_CALL_VAL(ARM_SMCCC_FAST_CALL, ARM_SMCCC_SMC_64,	\
+			   ARM_SMCCC_OWNER_VENDOR_HYP, 0x8000 | (n))
+
+#define GUNYAH_HYPERCALL_HYP_IDENTIFY		GUNYAH_HYPERCALL(0x00)
+#define GUNYAH_HYPERCALL_DOORBELL_SEND		GUNYAH_HYPERCALL(0x12)
+#define GUNYAH_HYPERCALL_DOORBELL_RECEIVE	GUNYAH_HYPERCALL(0x13)
+#define GUNYAH_HYPERCALL_DOORBELL_RESET		GUNYAH_HYPERCALL(0x14)
+#define GUNYAH_HYPERCALL_DOORBELL_MASK		GUNYAH_HYPERCALL(0x15)
+#define GUNYAH_HYPERCALL_MSGQ_SEND		GUNYAH_HYPERCALL(0x1b)
+#define GUNYAH_HYPERCALL_MSGQ_RECV		GUNYAH_HYPERCALL(0x1c)
+#define GUNYAH_HYPERCALL_MSGQ_FLUSH		GUNYAH_HYPERCALL(0x1d)
+#define GUNYAH_HYPERCALL_ADDRSPACE_MAP		GUNYAH_HYPERCALL(0x2b)
+#define GUNYAH_HYPERCALL_ADDRSPACE_UNMAP	GUNYAH_HYPERCALL(0x2c)
+#define GUNYAH_HYPERCALL_VCPU_POWEROFF		GUNYAH_HYPERCALL(0x39)
+#define GUNYAH_HYPERCALL_MEMEXTENT_DONATE	GUNYAH_HYPERCALL(0x61)
+#define GUNYAH_HYPERCALL_VCPU_RUN		GUNYAH_HYPERCALL(0x65)
 
 bool arch_is_gunyah_guest(void);
 void gunyah_hypercall_hyp_identify(struct gunyah_hypercall_hyp_identify_resp

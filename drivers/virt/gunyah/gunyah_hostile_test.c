@@ -54,22 +54,7 @@
 #include "rsc_mgr.h"
 #include "rsc_mgr_rpc.h"
 
-/* Hypercall numbers (gunyah-abi.md), SMCCC vendor-hypervisor fast calls */
-#define HOSTILE_HVC_ID(n)						\
-	ARM_SMCCC_CALL_VAL(ARM_SMCCC_FAST_CALL, ARM_SMCCC_SMC_64,	\
-			   ARM_SMCCC_OWNER_VENDOR_HYP, 0x8000 | (n))
-#define HOSTILE_HVC_DOORBELL_SEND	0x12
-#define HOSTILE_HVC_DOORBELL_RECEIVE	0x13
-#define HOSTILE_HVC_DOORBELL_RESET	0x14
-#define HOSTILE_HVC_DOORBELL_MASK	0x15
-#define HOSTILE_HVC_MSGQ_SEND		0x1b
-#define HOSTILE_HVC_MSGQ_RECV		0x1c
-#define HOSTILE_HVC_MSGQ_FLUSH		0x1d
-#define HOSTILE_HVC_ADDRSPACE_MAP	0x2b
-#define HOSTILE_HVC_ADDRSPACE_UNMAP	0x2c
-#define HOSTILE_HVC_VCPU_POWEROFF	0x39
-#define HOSTILE_HVC_MEMEXTENT_DONATE	0x61
-#define HOSTILE_HVC_VCPU_RUN		0x65
+/* Hypercall function IDs: <linux/gunyah.h> */
 
 /* Resource Manager message IDs: rsc_mgr_rpc.h, and one that names nothing */
 #define HOSTILE_RM_UNKNOWN		0x560000ff
@@ -168,29 +153,29 @@ static void hostile_check_hvc(struct kunit *test, const char *what, long got,
 
 /* ---------------------------------------------------------- hypercalls */
 
-static struct arm_smccc_res hostile_call(u32 nr, u64 a1, u64 a2, u64 a3,
+static struct arm_smccc_res hostile_call(u32 id, u64 a1, u64 a2, u64 a3,
 					 u64 a4, u64 a5, u64 a6)
 {
 	struct arm_smccc_res res;
 
-	arm_smccc_1_1_hvc(HOSTILE_HVC_ID(nr), a1, a2, a3, a4, a5, a6, &res);
+	arm_smccc_1_1_hvc(id, a1, a2, a3, a4, a5, a6, &res);
 	return res;
 }
 
-static long hostile_hvc(u32 nr, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
+static long hostile_hvc(u32 id, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
 {
-	return (long)hostile_call(nr, a1, a2, a3, a4, a5, 0).a0;
+	return (long)hostile_call(id, a1, a2, a3, a4, a5, 0).a0;
 }
 
 static long hostile_send(u64 capid, const void *buf, u64 size)
 {
-	return hostile_hvc(HOSTILE_HVC_MSGQ_SEND, capid, size, (uintptr_t)buf,
+	return hostile_hvc(GUNYAH_HYPERCALL_MSGQ_SEND, capid, size, (uintptr_t)buf,
 			   GUNYAH_HYPERCALL_MSGQ_TX_FLAGS_PUSH, 0);
 }
 
 static long hostile_recv(u64 capid, void *buf, u64 size)
 {
-	return hostile_hvc(HOSTILE_HVC_MSGQ_RECV, capid, (uintptr_t)buf, size,
+	return hostile_hvc(GUNYAH_HYPERCALL_MSGQ_RECV, capid, (uintptr_t)buf, size,
 			   0, 0);
 }
 
@@ -669,13 +654,13 @@ static void hostile_capids(struct kunit *test)
 		HOSTILE_HVC(test, GUNYAH_ERROR_CSPACE_CAP_NULL,
 			    hostile_recv(bad[i], buf, GUNYAH_MSGQ_MAX_MSG_SIZE));
 		HOSTILE_HVC(test, GUNYAH_ERROR_CSPACE_CAP_NULL,
-			    hostile_hvc(HOSTILE_HVC_MSGQ_FLUSH, bad[i], 0, 0, 0, 0));
+			    hostile_hvc(GUNYAH_HYPERCALL_MSGQ_FLUSH, bad[i], 0, 0, 0, 0));
 		HOSTILE_HVC(test, GUNYAH_ERROR_CSPACE_CAP_NULL,
-			    hostile_hvc(HOSTILE_HVC_DOORBELL_SEND, bad[i], 1, 0, 0, 0));
+			    hostile_hvc(GUNYAH_HYPERCALL_DOORBELL_SEND, bad[i], 1, 0, 0, 0));
 		HOSTILE_HVC(test, GUNYAH_ERROR_CSPACE_CAP_NULL,
-			    hostile_hvc(HOSTILE_HVC_DOORBELL_MASK, bad[i], 1, 1, 0, 0));
+			    hostile_hvc(GUNYAH_HYPERCALL_DOORBELL_MASK, bad[i], 1, 1, 0, 0));
 		HOSTILE_HVC(test, GUNYAH_ERROR_CSPACE_CAP_NULL,
-			    hostile_hvc(HOSTILE_HVC_VCPU_RUN, bad[i], 0, 0, 0, 0));
+			    hostile_hvc(GUNYAH_HYPERCALL_VCPU_RUN, bad[i], 0, 0, 0, 0));
 	}
 
 	/* Capabilities of another kind, or without the right. */
@@ -692,59 +677,59 @@ static void hostile_capids(struct kunit *test)
 	HOSTILE_HVC(test, GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE,
 		    hostile_recv(d, buf, GUNYAH_MSGQ_MAX_MSG_SIZE));
 	HOSTILE_HVC(test, GUNYAH_ERROR_CSPACE_INSUF_RIGHTS,
-		    hostile_hvc(HOSTILE_HVC_MSGQ_FLUSH, tx, 0, 0, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_MSGQ_FLUSH, tx, 0, 0, 0, 0));
 	HOSTILE_HVC(test, GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE,
-		    hostile_hvc(HOSTILE_HVC_MSGQ_FLUSH, d, 0, 0, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_MSGQ_FLUSH, d, 0, 0, 0, 0));
 	HOSTILE_HVC(test, GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE,
-		    hostile_hvc(HOSTILE_HVC_DOORBELL_SEND, tx, 1, 0, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_DOORBELL_SEND, tx, 1, 0, 0, 0));
 	HOSTILE_HVC(test, GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE,
-		    hostile_hvc(HOSTILE_HVC_DOORBELL_SEND, v, 1, 0, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_DOORBELL_SEND, v, 1, 0, 0, 0));
 	HOSTILE_HVC(test, GUNYAH_ERROR_CSPACE_INSUF_RIGHTS,
-		    hostile_hvc(HOSTILE_HVC_DOORBELL_RECEIVE, d, ~0ULL, 0, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_DOORBELL_RECEIVE, d, ~0ULL, 0, 0, 0));
 	HOSTILE_HVC(test, GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE,
-		    hostile_hvc(HOSTILE_HVC_DOORBELL_RESET, rx, 0, 0, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_DOORBELL_RESET, rx, 0, 0, 0, 0));
 	HOSTILE_HVC(test, GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE,
-		    hostile_hvc(HOSTILE_HVC_DOORBELL_MASK, v, 1, 1, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_DOORBELL_MASK, v, 1, 1, 0, 0));
 	HOSTILE_HVC(test, GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE,
-		    hostile_hvc(HOSTILE_HVC_VCPU_RUN, tx, 0, 0, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_VCPU_RUN, tx, 0, 0, 0, 0));
 	HOSTILE_HVC(test, GUNYAH_ERROR_CSPACE_WRONG_OBJ_TYPE,
-		    hostile_hvc(HOSTILE_HVC_VCPU_RUN, d, 0, 0, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_VCPU_RUN, d, 0, 0, 0, 0));
 
 	/* Reserved arguments that are not zero. */
 	HOSTILE_HVC(test, GUNYAH_ERROR_ARG_INVAL,
-		    hostile_hvc(HOSTILE_HVC_DOORBELL_SEND, d, 1, 1, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_DOORBELL_SEND, d, 1, 1, 0, 0));
 	HOSTILE_HVC(test, GUNYAH_ERROR_ARG_INVAL,
-		    hostile_hvc(HOSTILE_HVC_DOORBELL_RESET, d, 1, 0, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_DOORBELL_RESET, d, 1, 0, 0, 0));
 	HOSTILE_HVC(test, GUNYAH_ERROR_ARG_INVAL,
-		    hostile_hvc(HOSTILE_HVC_DOORBELL_MASK, d, 1, 1, 1, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_DOORBELL_MASK, d, 1, 1, 1, 0));
 	HOSTILE_HVC(test, GUNYAH_ERROR_ARG_INVAL,
-		    hostile_hvc(HOSTILE_HVC_MSGQ_FLUSH, rx, 1, 0, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_MSGQ_FLUSH, rx, 1, 0, 0, 0));
 	HOSTILE_HVC(test, GUNYAH_ERROR_ARG_INVAL,
-		    hostile_hvc(HOSTILE_HVC_VCPU_RUN, v, 0, 0, 0, 1));
+		    hostile_hvc(GUNYAH_HYPERCALL_VCPU_RUN, v, 0, 0, 0, 1));
 
 	/* Calls the stub does not offer the host. */
 	HOSTILE_HVC(test, GUNYAH_ERROR_UNIMPLEMENTED,
-		    hostile_hvc(HOSTILE_HVC_ADDRSPACE_MAP, v, d, 0, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_ADDRSPACE_MAP, v, d, 0, 0, 0));
 	HOSTILE_HVC(test, GUNYAH_ERROR_UNIMPLEMENTED,
-		    hostile_hvc(HOSTILE_HVC_ADDRSPACE_UNMAP, v, d, 0, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_ADDRSPACE_UNMAP, v, d, 0, 0, 0));
 	HOSTILE_HVC(test, GUNYAH_ERROR_UNIMPLEMENTED,
-		    hostile_hvc(HOSTILE_HVC_VCPU_POWEROFF, v, 1, 0, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_VCPU_POWEROFF, v, 1, 0, 0, 0));
 	HOSTILE_HVC(test, GUNYAH_ERROR_UNIMPLEMENTED,
-		    hostile_hvc(HOSTILE_HVC_MEMEXTENT_DONATE, 0, 0, 0, 0,
+		    hostile_hvc(GUNYAH_HYPERCALL_MEMEXTENT_DONATE, 0, 0, 0, 0,
 				PAGE_SIZE));
 	HOSTILE_HVC(test, GUNYAH_ERROR_UNIMPLEMENTED,
-		    hostile_hvc(0x3fff, 0, 0, 0, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL(0x3fff), 0, 0, 0, 0, 0));
 
 	/* Revoked: the VM's capabilities once it is reset, then freed. */
 	hostile_vm_destroy(test, &vm);
 	HOSTILE_HVC(test, GUNYAH_ERROR_CSPACE_CAP_NULL,
-		    hostile_hvc(HOSTILE_HVC_VCPU_RUN, v, 0, 0, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_VCPU_RUN, v, 0, 0, 0, 0));
 	HOSTILE_HVC(test, GUNYAH_ERROR_CSPACE_CAP_NULL,
-		    hostile_hvc(HOSTILE_HVC_DOORBELL_SEND, d, 1, 0, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_DOORBELL_SEND, d, 1, 0, 0, 0));
 	HOSTILE_HVC(test, GUNYAH_ERROR_CSPACE_CAP_NULL,
-		    hostile_hvc(HOSTILE_HVC_DOORBELL_MASK, d, 1, 1, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_DOORBELL_MASK, d, 1, 1, 0, 0));
 	HOSTILE_HVC(test, GUNYAH_ERROR_CSPACE_CAP_NULL,
-		    hostile_hvc(HOSTILE_HVC_DOORBELL_RESET, d, 0, 0, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_DOORBELL_RESET, d, 0, 0, 0, 0));
 
 	/*
 	 * A started VM that was reset keeps its vCPU until it is freed, but
@@ -754,7 +739,7 @@ static void hostile_capids(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, gunyah_rm_vm_start(hostile->rm, vm.vmid), 0);
 	KUNIT_ASSERT_EQ(test, gunyah_rm_vm_stop(hostile->rm, vm.vmid, true), 0);
 	KUNIT_ASSERT_EQ(test, gunyah_rm_vm_reset(hostile->rm, vm.vmid), 0);
-	res = hostile_call(HOSTILE_HVC_VCPU_RUN, vm.vcpu_capid, 0, 0, 0, 0, 0);
+	res = hostile_call(GUNYAH_HYPERCALL_VCPU_RUN, vm.vcpu_capid, 0, 0, 0, 0, 0);
 	hostile_count(test, res.a0 != GUNYAH_ERROR_OK ||
 		      res.a1 == GUNYAH_VCPU_STATE_POWERED_OFF,
 		      "vcpu_run after VM_RESET");
@@ -843,10 +828,10 @@ static void hostile_msgq_buffers(struct kunit *test)
 	HOSTILE_HVC(test, GUNYAH_ERROR_ARG_SIZE, hostile_send(tx, NULL, 0));
 	/* Unknown flags, reserved argument. */
 	HOSTILE_HVC(test, GUNYAH_ERROR_ARG_INVAL,
-		    hostile_hvc(HOSTILE_HVC_MSGQ_SEND, tx, 16, (uintptr_t)buf,
+		    hostile_hvc(GUNYAH_HYPERCALL_MSGQ_SEND, tx, 16, (uintptr_t)buf,
 				BIT(1), 0));
 	HOSTILE_HVC(test, GUNYAH_ERROR_ARG_INVAL,
-		    hostile_hvc(HOSTILE_HVC_MSGQ_SEND, tx, 16, (uintptr_t)buf,
+		    hostile_hvc(GUNYAH_HYPERCALL_MSGQ_SEND, tx, 16, (uintptr_t)buf,
 				0, 1));
 	hostile_rpc_alive(test, "bad send buffers");
 
@@ -885,7 +870,7 @@ static void hostile_msgq_buffers(struct kunit *test)
 	HOSTILE_HVC(test, GUNYAH_ERROR_ARG_SIZE, hostile_recv(rx, buf, 4));
 	HOSTILE_HVC(test, GUNYAH_ERROR_ARG_SIZE, hostile_recv(rx, buf, 0));
 	HOSTILE_HVC(test, GUNYAH_ERROR_ARG_INVAL,
-		    hostile_hvc(HOSTILE_HVC_MSGQ_RECV, rx, (uintptr_t)buf,
+		    hostile_hvc(GUNYAH_HYPERCALL_MSGQ_RECV, rx, (uintptr_t)buf,
 				GUNYAH_MSGQ_MAX_MSG_SIZE, 1, 0));
 	KUNIT_EXPECT_TRUE_MSG(test, hostile_reply(seq, &rm_error),
 			      "reply lost to a refused msgq_recv");
@@ -1300,11 +1285,11 @@ static void hostile_mem(struct kunit *test)
 					    2 * PAGE_SIZE));
 
 	/* States: a vCPU of a VM not started does not run. */
-	res = hostile_call(HOSTILE_HVC_VCPU_RUN, a.vcpu_capid, 0, 0, 0, 0, 0);
+	res = hostile_call(GUNYAH_HYPERCALL_VCPU_RUN, a.vcpu_capid, 0, 0, 0, 0, 0);
 	hostile_count(test, res.a0 != GUNYAH_ERROR_OK ||
 		      res.a1 == GUNYAH_VCPU_STATE_POWERED_OFF,
 		      "vcpu_run before VM_START");
-	res = hostile_call(HOSTILE_HVC_VCPU_RUN, a.vcpu_capid, ~0ULL, 2, ~0ULL,
+	res = hostile_call(GUNYAH_HYPERCALL_VCPU_RUN, a.vcpu_capid, ~0ULL, 2, ~0ULL,
 			   0, 0);
 	hostile_count(test, res.a0 != GUNYAH_ERROR_OK ||
 		      res.a1 == GUNYAH_VCPU_STATE_POWERED_OFF,
@@ -1758,7 +1743,7 @@ static int hostile_runner_fn(void *data)
 	for (;;) {
 		ktime_t t = ktime_get();
 
-		r->last = hostile_call(HOSTILE_HVC_VCPU_RUN, r->capid, 0, 0, 0,
+		r->last = hostile_call(GUNYAH_HYPERCALL_VCPU_RUN, r->capid, 0, 0, 0,
 				       0, 0);
 		cond_resched();
 		if (!time_before(jiffies, deadline))
@@ -1818,7 +1803,7 @@ static void hostile_running(struct kunit *test)
 
 	/* Each call either finds it BUSY or runs it itself for a while. */
 	for (i = 0; i < 500 && !busy; i++) {
-		res = hostile_call(HOSTILE_HVC_VCPU_RUN, vm.vcpu_capid, 0, 0,
+		res = hostile_call(GUNYAH_HYPERCALL_VCPU_RUN, vm.vcpu_capid, 0, 0,
 				   0, 0, 0);
 		if (res.a0 == GUNYAH_ERROR_BUSY)
 			busy++;
@@ -1844,7 +1829,7 @@ static void hostile_running(struct kunit *test)
 	/* Torn down under the running vCPU, which must not write any more. */
 	KUNIT_EXPECT_EQ(test, gunyah_rm_vm_stop(rm, vm.vmid, true), 0);
 	vm.started = false;
-	res = hostile_call(HOSTILE_HVC_VCPU_RUN, vm.vcpu_capid, 0, 0, 0, 0, 0);
+	res = hostile_call(GUNYAH_HYPERCALL_VCPU_RUN, vm.vcpu_capid, 0, 0, 0, 0, 0);
 	hostile_count(test, res.a0 != GUNYAH_ERROR_OK ||
 		      res.a1 == GUNYAH_VCPU_STATE_POWERED_OFF,
 		      "vcpu_run after VM_STOP");
@@ -1868,7 +1853,7 @@ static void hostile_running(struct kunit *test)
 
 	hostile_vm_destroy(test, &b);
 	HOSTILE_HVC(test, GUNYAH_ERROR_CSPACE_CAP_NULL,
-		    hostile_hvc(HOSTILE_HVC_VCPU_RUN, capid, 0, 0, 0, 0));
+		    hostile_hvc(GUNYAH_HYPERCALL_VCPU_RUN, capid, 0, 0, 0, 0));
 }
 
 /* Afterwards: a lend and reclaim round trip, the RM, the totals. */
