@@ -286,6 +286,25 @@ static bool hostile_reply(u16 seq, u32 *rm_error)
  * A raw packet (already in hostile->pkt) that the RM must refuse: either no
  * reply at all, or a reply with an RM error.
  */
+/*
+ * Send @n full packets of the longest message (GUNYAH_RM_MAX_FRAGMENTS
+ * continuations) @seq/@msg_id, whose request header is in the buffer; leave
+ * the next continuation's header there, unsent.
+ */
+static void hostile_send_full_pkts(struct kunit *test, unsigned int n,
+				   u16 seq, u32 msg_id)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ(test, hostile_send_pkt(GUNYAH_RM_PACKET_SIZE),
+				GUNYAH_ERROR_OK);
+		hostile_hdr_seq(GUNYAH_RM_RPC_API,
+				GUNYAH_RM_RPC_TYPE_CONTINUATION,
+				GUNYAH_RM_MAX_FRAGMENTS, seq, msg_id);
+	}
+}
+
 static void hostile_pkt_refused(struct kunit *test, const char *what,
 				size_t size)
 {
@@ -982,24 +1001,15 @@ static void hostile_rpc_framing(struct kunit *test)
 	 * The longest message (62 continuations) of an unknown call, and
 	 * one cut short after 30 continuations (then abandoned).
 	 */
-	seq = hostile_hdr(api, GUNYAH_RM_RPC_TYPE_REQUEST, 62,
-			  HOSTILE_RM_UNKNOWN);
-	for (i = 0; i < 62; i++) {
-		KUNIT_EXPECT_EQ(test, hostile_send_pkt(GUNYAH_RM_PACKET_SIZE),
-				GUNYAH_ERROR_OK);
-		hostile_hdr_seq(api, GUNYAH_RM_RPC_TYPE_CONTINUATION, 62, seq,
-				HOSTILE_RM_UNKNOWN);
-	}
+	seq = hostile_hdr(api, GUNYAH_RM_RPC_TYPE_REQUEST,
+			  GUNYAH_RM_MAX_FRAGMENTS, HOSTILE_RM_UNKNOWN);
+	hostile_send_full_pkts(test, GUNYAH_RM_MAX_FRAGMENTS, seq,
+			       HOSTILE_RM_UNKNOWN);
 	hostile_pkt_refused(test, "63-packet unknown call",
 			    GUNYAH_RM_PACKET_SIZE);
-	seq = hostile_hdr(api, GUNYAH_RM_RPC_TYPE_REQUEST, 62,
-			  GUNYAH_RM_RPC_MEM_LEND);
-	for (i = 0; i < 30; i++) {
-		KUNIT_EXPECT_EQ(test, hostile_send_pkt(GUNYAH_RM_PACKET_SIZE),
-				GUNYAH_ERROR_OK);
-		hostile_hdr_seq(api, GUNYAH_RM_RPC_TYPE_CONTINUATION, 62, seq,
-				GUNYAH_RM_RPC_MEM_LEND);
-	}
+	seq = hostile_hdr(api, GUNYAH_RM_RPC_TYPE_REQUEST,
+			  GUNYAH_RM_MAX_FRAGMENTS, GUNYAH_RM_RPC_MEM_LEND);
+	hostile_send_full_pkts(test, 30, seq, GUNYAH_RM_RPC_MEM_LEND);
 	hostile_pkt_refused(test, "MEM_LEND cut short", GUNYAH_RM_PACKET_SIZE);
 	hostile_rpc_alive(test, "long messages");
 
