@@ -25,6 +25,21 @@ suite_result() { # name pass fail skip
 	total_skip=$((total_skip + $4))
 }
 
+# The failed kselftest cases of @log, each with its failed expectations, the
+# message after each and the seed of a randomised test: what the CI output
+# needs to tell a flake from a bug once the log is gone.
+kselftest_failures() { # log
+	awk '/^=== kselftest: /{on=1}
+	     on && /^#  RUN /{n=0; more=0}
+	     on && /^# / {
+		if (($0 ~ /:Expected / || $0 ~ /seed 0x/ || more) && n < 12)
+			buf[n++] = $0
+		more = $0 ~ /:Expected /
+	     }
+	     on && /^not ok/ {print; for (i = 0; i < n; i++) print "  " buf[i]; n = 0}' "$1" |
+		sed 's|# /[^ ]*/selftests/gunyah/|# |'
+}
+
 boot() { # name kernel(debug/release) smp mem cpu kunit(0/1)
 	local name=$1 kernel=$2 smp=$3 mem=$4 cpu=$5 kunit=$6 log="$LOGS/boot-$1.log"
 	local pass=0 fail=0 append="" stub=$BUILD/hyp-stub
@@ -67,7 +82,8 @@ boot() { # name kernel(debug/release) smp mem cpu kunit(0/1)
 	line=$(grep -m1 '^=== boot-test: boot checks:' "$log")
 	if [ -n "$line" ]; then
 		set -- $(echo "$line" | sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed/\1 \2/')
-		grep '^not ok' "$log" | sed "s/^/  [$name] /"
+		awk '/^=== boot-test: init started/{on=1} /^=== boot-test: boot checks:/{exit}
+		     on && /^not ok/' "$log" | sed "s/^/  [$name] /"
 		suite_result "init-checks-$name" "$1" "$2" 0
 	else
 		suite_result "init-checks-$name" 0 1 0
@@ -81,7 +97,7 @@ boot() { # name kernel(debug/release) smp mem cpu kunit(0/1)
 			p=${p#pass:} f=${f#fail:} s=${s#skip:} e=${e#error:}
 			suite_result "$t-$name" "$p" $((f + e)) "$s"
 		done <"$log.kselftest"
-		awk '/^=== kselftest: /{on=1} on && /^not ok/' "$log" | sed "s/^/  [$name] /"
+		kselftest_failures "$log" | sed "s/^/  [$name] /"
 		# A binary that died before its totals, or exited non-zero
 		# (other than KSFT_SKIP, 4), fails too.
 		local started reported bad_exit
@@ -99,8 +115,11 @@ boot() { # name kernel(debug/release) smp mem cpu kunit(0/1)
 	if [ "$kunit" = 1 ]; then
 		awk '/=== boot-test: init started/{exit} /# Totals: pass:/' "$log" |
 			sed -E 's/.*pass:([0-9]+) fail:([0-9]+) skip:([0-9]+).*/\1 \2 \3/' >"$log.kunit"
-		grep -E '^\s*not ok' "$log" | awk '/=== boot-test: init started/{exit} 1' |
-			sed "s/^/  [kunit] /" | head -20
+		# Failed cases, each failed expectation with its three lines
+		awk '/=== boot-test: init started/{exit}
+		     /^[ \t]*not ok/ {print; n = 0; next}
+		     /(EXPECTATION|ASSERTION) FAILED/ {n = 4}
+		     n-- > 0' "$log" | sed "s/^/  [kunit] /" | head -40
 		if [ -s "$log.kunit" ]; then
 			local kp=0 kf=0 ks=0 p f s
 			while read -r p f s; do
