@@ -501,6 +501,7 @@ static long gunyah_vcpu_bind(struct gunyah_vm_function_instance *f)
 		goto err_ticket;
 	}
 	fd_install(fd, filp);
+	atomic_inc(&gunyah_vm_stats.vcpus);
 
 	return fd;
 
@@ -518,6 +519,7 @@ static void gunyah_vcpu_unbind(struct gunyah_vm_function_instance *f)
 	gunyah_vm_remove_resource_ticket(f->ghvm, &vcpu->ticket);
 	vcpu->f = NULL;
 	gunyah_vcpu_put(vcpu);
+	atomic_dec(&gunyah_vm_stats.vcpus);
 }
 
 static bool gunyah_vcpu_compare(const struct gunyah_vm_function_instance *f,

@@ -666,8 +666,6 @@ static bool gunyah_vm_stop_and_reset(struct gunyah_vm *ghvm)
 
 static void gunyah_vm_remove_function_instance(struct gunyah_vm_function_instance *inst)
 {
-	if (inst->fn == &gunyah_vcpu_function)
-		atomic_dec(&gunyah_vm_stats.vcpus);
 	inst->fn->unbind(inst);
 	list_del(&inst->vm_list);
 	kfree(inst->argp);
@@ -796,8 +794,6 @@ static long gunyah_vm_add_function(struct gunyah_vm *ghvm,
 	if (ret < 0)
 		goto err;
 
-	if (fn == &gunyah_vcpu_function)
-		atomic_inc(&gunyah_vm_stats.vcpus);
 	list_add(&inst->vm_list, &ghvm->functions);
 	mutex_unlock(&ghvm->lock);
 
