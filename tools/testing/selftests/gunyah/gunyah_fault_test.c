@@ -24,7 +24,6 @@
  */
 
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -81,19 +80,6 @@ static void __attribute__((destructor)) faults_report(void)
 			       (long)(t.tv_sec - t_start.tv_sec));
 }
 
-static int write_str(const char *path, const char *s)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
 /* The driver's counters (gunyah_test_util.h): all of vm_stats present. */
 static int read_stats(struct gh_test_stats *st)
 {
@@ -104,22 +90,6 @@ static int read_stats(struct gh_test_stats *st)
 		if (st->v[i] < 0)
 			return -EPROTO;
 	return 0;
-}
-
-static int fd_count(void)
-{
-	struct dirent *d;
-	int n = 0;
-	DIR *dir;
-
-	dir = opendir("/proc/self/fd");
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir)))
-		if (d->d_name[0] != '.')
-			n++;
-	closedir(dir);
-	return n;
 }
 
 static bool fei_injectable(const char *fn)
@@ -142,7 +112,7 @@ static bool fei_injectable(const char *fn)
 static void fei_clear(void)
 {
 	/* Only blanks: every injection point is removed. */
-	write_str(FEI_DIR "inject", "\n");
+	gh_test_write_str(FEI_DIR "inject", "\n");
 }
 
 /*
@@ -157,30 +127,30 @@ static int fei_arm_nth(const char *fn, int err, int times, int nth)
 
 	fei_clear();
 	/* No stack dump per fault: the console log must stay clean. */
-	ret = write_str(FEI_DIR "verbose", "0");
+	ret = gh_test_write_str(FEI_DIR "verbose", "0");
 	if (!ret)
-		ret = write_str(FEI_DIR "probability", "100");
+		ret = gh_test_write_str(FEI_DIR "probability", "100");
 	if (!ret)
-		ret = write_str(FEI_DIR "interval", "1");
+		ret = gh_test_write_str(FEI_DIR "interval", "1");
 	if (!ret) {
 		snprintf(buf, sizeof(buf), "%d", nth);
-		ret = write_str(FEI_DIR "space", buf);
+		ret = gh_test_write_str(FEI_DIR "space", buf);
 	}
 	if (!ret)
-		ret = write_str(FEI_DIR "task-filter", "N");
+		ret = gh_test_write_str(FEI_DIR "task-filter", "N");
 	if (!ret) {
 		snprintf(buf, sizeof(buf), "%d", times);
-		ret = write_str(FEI_DIR "times", buf);
+		ret = gh_test_write_str(FEI_DIR "times", buf);
 	}
 	if (!ret)
-		ret = write_str(FEI_DIR "inject", fn);
+		ret = gh_test_write_str(FEI_DIR "inject", fn);
 	if (!ret) {
 		char path[128];
 
 		/* retval takes an unsigned value: the errno's bits */
 		snprintf(path, sizeof(path), FEI_DIR "%s/retval", fn);
 		snprintf(buf, sizeof(buf), "%#lx", (unsigned long)(long)-err);
-		ret = write_str(path, buf);
+		ret = gh_test_write_str(path, buf);
 	}
 	return ret;
 }
@@ -360,7 +330,7 @@ FIXTURE_SETUP(fault)
 	ASSERT_EQ(read_stats(&self->stats), 0);
 	if (self->stats.v[GH_ST_FOLL_PIN] < 0)
 		TH_LOG("no exact FOLL_PIN count (/proc/sys/vm/stat_refresh): not checked");
-	self->fds = fd_count();
+	self->fds = gh_test_fd_count();
 	ASSERT_GT(self->fds, 0);
 }
 
@@ -490,7 +460,7 @@ static void check_baseline(struct __test_metadata *_metadata,
 	ASSERT_EQ(read_stats(&now), 0);
 	EXPECT_EQ(gh_test_stats_diff(&self->stats, &now, why, sizeof(why)), 0)
 		TH_LOG("%s:%s", when, why);
-	EXPECT_EQ(fd_count(), self->fds) TH_LOG("%s: file descriptors", when);
+	EXPECT_EQ(gh_test_fd_count(), self->fds) TH_LOG("%s: file descriptors", when);
 }
 
 /*

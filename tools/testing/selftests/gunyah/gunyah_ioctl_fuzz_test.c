@@ -22,7 +22,6 @@
  */
 
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -96,35 +95,16 @@ struct fuzz {
 	size_t hello_len, spin_len;
 };
 
-/* ---- PRNG (xorshift64*) ---- */
-
-static __u64 rnd_next(__u64 *s)
-{
-	__u64 x = *s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * 0x2545f4914f6cdd1dULL;
-}
+/* ---- the run's PRNG (gunyah_test_util.h) ---- */
 
 static unsigned int rnd(struct fuzz *f, unsigned int n)
 {
-	return n ? (unsigned int)(rnd_next(&f->s) >> 32) % n : 0;
+	return gh_test_rnd(&f->s, n);
 }
 
 static __u64 rnd64(struct fuzz *f)
 {
-	return rnd_next(&f->s);
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+	return gh_test_rnd_next(&f->s);
 }
 
 static long env_long(const char *name, long def)
@@ -139,31 +119,17 @@ static long env_long(const char *name, long def)
 static int wait_baseline(const struct gh_test_stats *base, char *why,
 			 size_t len)
 {
-	long deadline = now_ms() + SETTLE_TIMEOUT_MS;
+	long deadline = gh_test_now_ms() + SETTLE_TIMEOUT_MS;
 	struct gh_test_stats now;
 	int off;
 
 	for (;;) {
 		gh_test_read_stats(&now);
 		off = gh_test_stats_diff(base, &now, why, len);
-		if (!off || now_ms() > deadline)
+		if (!off || gh_test_now_ms() > deadline)
 			return off;
 		usleep(200000);
 	}
-}
-
-static int count_fds(void)
-{
-	struct dirent *d;
-	DIR *dir = opendir("/proc/self/fd");
-	int n = 0;
-
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir)))
-		n += d->d_name[0] != '.';
-	closedir(dir);
-	return n - 1;	/* the directory's own */
 }
 
 /* ---- the file pool ---- */
@@ -750,8 +716,8 @@ static int fuzz_main(struct fuzz *f, long budget_ms, long count)
 		.sigev_signo = SIGRTMIN,
 	};
 	struct sigaction sa = { .sa_handler = on_timer };
-	long start = now_ms(), last_payload = start;
-	int fds_before = count_fds();
+	long start = gh_test_now_ms(), last_payload = start;
+	int fds_before = gh_test_fd_count();
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGRTMIN, &sa, NULL);	/* no SA_RESTART: EINTR */
@@ -759,10 +725,10 @@ static int fuzz_main(struct fuzz *f, long budget_ms, long count)
 	if (timer_create(CLOCK_MONOTONIC, &sev, &run_timer))
 		return 2;
 
-	while ((long)f->sh->ioctls < count && now_ms() - start < budget_ms) {
+	while ((long)f->sh->ioctls < count && gh_test_now_ms() - start < budget_ms) {
 		unsigned int op = rnd(f, 100);
 
-		f->sh->progress_ms = now_ms();
+		f->sh->progress_ms = gh_test_now_ms();
 		if (op < 8) {
 			do_open(f);
 		} else if (op < 12) {
@@ -770,9 +736,9 @@ static int fuzz_main(struct fuzz *f, long budget_ms, long count)
 				fuzz_close(f, rnd(f, f->nr_fds));
 		} else if (op < 15) {
 			do_mmap(f);
-		} else if (op < 16 && now_ms() - last_payload > 8000) {
+		} else if (op < 16 && gh_test_now_ms() - last_payload > 8000) {
 			do_payload(f);
-			last_payload = now_ms();
+			last_payload = gh_test_now_ms();
 		} else if (op < 18) {
 			do_build(f);
 		} else {
@@ -792,7 +758,7 @@ static int fuzz_main(struct fuzz *f, long budget_ms, long count)
 	while (f->nr_fds)
 		fuzz_close(f, 0);
 	timer_delete(run_timer);
-	f->sh->fd_leak = count_fds() - fds_before;
+	f->sh->fd_leak = gh_test_fd_count() - fds_before;
 	return 0;
 }
 
@@ -871,9 +837,9 @@ TEST_F_TIMEOUT(fuzz, ioctls, FUZZ_TIMEOUT)
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(sh, MAP_FAILED);
 	memset(sh, 0, sizeof(*sh));
-	sh->progress_ms = now_ms();
+	sh->progress_ms = gh_test_now_ms();
 
-	start = now_ms();
+	start = gh_test_now_ms();
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (!pid) {
@@ -902,16 +868,16 @@ TEST_F_TIMEOUT(fuzz, ioctls, FUZZ_TIMEOUT)
 	}
 
 	/* Watch: progress, or a hang */
-	last = now_ms();
+	last = gh_test_now_ms();
 	for (;;) {
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			break;
 		if ((long)sh->ioctls != last_ioctls) {
 			last_ioctls = sh->ioctls;
-			last = now_ms();
+			last = gh_test_now_ms();
 		}
-		if (now_ms() - last > HANG_MS &&
-		    now_ms() - sh->progress_ms > HANG_MS) {
+		if (gh_test_now_ms() - last > HANG_MS &&
+		    gh_test_now_ms() - sh->progress_ms > HANG_MS) {
 			char path[64], stat[256] = "";
 			ssize_t n;
 			int fd;
@@ -922,7 +888,7 @@ TEST_F_TIMEOUT(fuzz, ioctls, FUZZ_TIMEOUT)
 			if (fd >= 0)
 				close(fd);
 			stat[n > 0 ? n : 0] = '\0';
-			print_figures(_metadata, sh, seed, now_ms() - start);
+			print_figures(_metadata, sh, seed, gh_test_now_ms() - start);
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			ASSERT_TRUE(false)
@@ -932,7 +898,7 @@ TEST_F_TIMEOUT(fuzz, ioctls, FUZZ_TIMEOUT)
 		}
 		usleep(20000);
 	}
-	print_figures(_metadata, sh, seed, now_ms() - start);
+	print_figures(_metadata, sh, seed, gh_test_now_ms() - start);
 	if (sh->msg[0])
 		TH_LOG("%s", sh->msg);
 	if (sh->build_err[0])
@@ -960,7 +926,7 @@ TEST_F_TIMEOUT(fuzz, ioctls, FUZZ_TIMEOUT)
 	gh_vm_free_mem(&vm);
 	EXPECT_EQ(wait_baseline(&base, why, sizeof(why)), 0)
 		TH_LOG("not back to the baseline after a normal VM:%s", why);
-	TH_LOG("%.1f s in all", (now_ms() - start) / 1000.0);
+	TH_LOG("%.1f s in all", (gh_test_now_ms() - start) / 1000.0);
 	munmap(sh, sizeof(*sh));
 	free(hello);
 	free(spin);

@@ -81,23 +81,7 @@ static const __u64 region_ipa[NR_REGIONS] = {
 	GH_GUEST_RAM_BASE, EXTRA_IPA, BIG_IPA,
 };
 
-/* ---- a small seeded PRNG (xorshift64*), reproducible from the seed ---- */
-
-static __u64 rnd_next(__u64 *s)
-{
-	__u64 x = *s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * 0x2545f4914f6cdd1dULL;
-}
-
-static unsigned int rnd(__u64 *s, unsigned int n)
-{
-	return n ? (unsigned int)(rnd_next(s) >> 32) % n : 0;
-}
+/* ---- the seed of the PRNG (gunyah_test_util.h), and the budgets ---- */
 
 static __u64 stress_seed(void)
 {
@@ -126,19 +110,11 @@ static long memfree_margin_kb(void)
 	return env && *env ? atol(env) : MEMFREE_MARGIN_KB;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
-}
-
 static bool verbose;
 
 #define trace(fmt, ...) do {						\
 	if (verbose)							\
-		fprintf(stderr, "# [%ld %d] " fmt "\n", now_ms() % 100000,	\
+		fprintf(stderr, "# [%ld %d] " fmt "\n", gh_test_now_ms() % 100000,	\
 			getpid(), ##__VA_ARGS__);			\
 } while (0)
 
@@ -155,17 +131,6 @@ static void stats_str(const struct gh_test_stats *st, char *buf, size_t len)
 				 buf[0] ? ", " : "", gh_test_st_name[i], st->v[i]);
 }
 
-static void write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	if (write(fd, s, strlen(s)) < 0)
-		; /* best effort */
-	close(fd);
-}
-
 /*
  * Free what the kernel can give back cheaply, then read MemFree. Shrinking
  * the slab caches also empties KASAN's quarantine of their objects.
@@ -178,14 +143,14 @@ static long settled_memfree(bool drop)
 
 	if (drop) {
 		sync();
-		write_file("/proc/sys/vm/drop_caches", "3");
+		gh_test_write_str("/proc/sys/vm/drop_caches", "3");
 		dir = opendir("/sys/kernel/slab");
 		while (dir && (d = readdir(dir))) {
 			if (d->d_name[0] == '.' || d->d_type == DT_LNK)
 				continue;
 			snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink",
 				 d->d_name);
-			write_file(path, "1");
+			gh_test_write_str(path, "1");
 		}
 		if (dir)
 			closedir(dir);
@@ -201,7 +166,7 @@ static long settled_memfree(bool drop)
 static int wait_baseline(const struct gh_test_stats *base, struct gh_test_stats *now,
 			 char *why, size_t len)
 {
-	long deadline = now_ms() + SETTLE_TIMEOUT_MS;
+	long deadline = gh_test_now_ms() + SETTLE_TIMEOUT_MS;
 	bool dropped = false;
 	int off;
 
@@ -216,7 +181,7 @@ static int wait_baseline(const struct gh_test_stats *base, struct gh_test_stats 
 					       memfree_margin_kb())
 				return 0;
 		}
-		if (now_ms() > deadline)
+		if (gh_test_now_ms() > deadline)
 			break;
 		usleep(200000);
 	}
@@ -445,11 +410,11 @@ static void vmm_one_vm(struct vmm_ctx *c)
 {
 	struct slot *s = c->slot;
 	struct gh_vm *vm = &c->vm;
-	bool spin = rnd(&c->seed, 10) < 7;
-	bool big_first = rnd(&c->seed, 4) == 0;
-	int nr_vcpus = 1 + rnd(&c->seed, 2), r;
+	bool spin = gh_test_rnd(&c->seed, 10) < 7;
+	bool big_first = gh_test_rnd(&c->seed, 4) == 0;
+	int nr_vcpus = 1 + gh_test_rnd(&c->seed, 2), r;
 	bool lent[NR_REGIONS] = {
-		rnd(&c->seed, 2), rnd(&c->seed, 2), true,
+		gh_test_rnd(&c->seed, 2), gh_test_rnd(&c->seed, 2), true,
 	};
 	pthread_t lend_thread;
 	bool lending = false;
@@ -513,7 +478,7 @@ static void vmm_one_vm(struct vmm_ctx *c)
 		lending = !pthread_create(&lend_thread, NULL, lender, c);
 
 	s->running = 1;
-	end = gh_vm_run(vm, spin ? 20 + rnd(&c->seed, 300) : 5000);
+	end = gh_vm_run(vm, spin ? 20 + gh_test_rnd(&c->seed, 300) : 5000);
 	s->running = 0;
 	s->runs++;
 	if (lending)
@@ -527,7 +492,7 @@ static void vmm_one_vm(struct vmm_ctx *c)
 		vmm_error(c, "hello did not exit", ETIMEDOUT);
 
 	/* Sometimes take the big region back while the VM exists. */
-	if (s->given[2] && rnd(&c->seed, 4) == 0) {
+	if (s->given[2] && gh_test_rnd(&c->seed, 4) == 0) {
 		struct gunyah_address_range range = { BIG_IPA, BIG_SIZE };
 
 		if (ioctl(vm->vm_fd, GH_VM_RECLAIM_REGION, &range)) {
@@ -637,7 +602,7 @@ static pid_t spawn_vmm(struct vmm_ctx *c, __u64 *rs)
 	s->in_vm = 0;
 	memset(c->dirty, 0, sizeof(c->dirty));
 	fill_pattern(c->mem, c->mem_off, SLOT_SIZE);
-	c->seed = rnd_next(rs) | 1;
+	c->seed = gh_test_rnd_next(rs) | 1;
 	pid = fork();
 	if (!pid) {
 		/* Whatever happens to the test, its VMMs do not outlive it. */
@@ -673,7 +638,7 @@ static int reap_check(pid_t pid, long killed_at, char *why, size_t len)
 	ssize_t n;
 	int fd;
 
-	if (now_ms() - killed_at < REAP_TIMEOUT_MS)
+	if (gh_test_now_ms() - killed_at < REAP_TIMEOUT_MS)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -702,7 +667,7 @@ static void after_death(struct __test_metadata *_metadata, struct vmm_ctx *c,
 TEST_F_TIMEOUT(stress, kill_vmms, STRESS_TIMEOUT)
 {
 	long killed_at[NR_VMMS] = { 0 }, start, deadline, budget, until = 0;
-	long t_begin = now_ms();
+	long t_begin = gh_test_now_ms();
 	struct vmm_ctx ctx[NR_VMMS];
 	struct kill_stats ks = { 0 };
 	int i, memfd, target, kind = 0;
@@ -759,13 +724,13 @@ TEST_F_TIMEOUT(stress, kill_vmms, STRESS_TIMEOUT)
 		ks.spawns++;
 	}
 
-	start = now_ms();
+	start = gh_test_now_ms();
 	deadline = start + budget;
 	target = -1;
 	/* On a slow machine: longer, until a few VMs were started. */
-	while ((now_ms() < deadline ||
+	while ((gh_test_now_ms() < deadline ||
 		(total_started(slots) < MIN_STARTED &&
-		 now_ms() < start + 3 * budget)) &&
+		 gh_test_now_ms() < start + 3 * budget)) &&
 	       ks.kills < STRESS_MAX_KILLS) {
 		struct slot *s;
 
@@ -780,7 +745,7 @@ TEST_F_TIMEOUT(stress, kill_vmms, STRESS_TIMEOUT)
 			killed_at[i] = 0;
 			pid[i] = 0;
 			after_death(_metadata, &ctx[i], &ks, "kill");
-			if (now_ms() >= deadline &&
+			if (gh_test_now_ms() >= deadline &&
 			    total_started(slots) >= MIN_STARTED)
 				break;
 			pid[i] = spawn_vmm(&ctx[i], &rs);
@@ -793,23 +758,23 @@ TEST_F_TIMEOUT(stress, kill_vmms, STRESS_TIMEOUT)
 		 * or mid-run (or after a second of waiting for that).
 		 */
 		if (target < 0 || !pid[target]) {
-			target = rnd(&rs, NR_VMMS);
-			kind = rnd(&rs, 3);
-			until = now_ms() + (kind ? 3000 : rnd(&rs, 1500));
+			target = gh_test_rnd(&rs, NR_VMMS);
+			kind = gh_test_rnd(&rs, 3);
+			until = gh_test_now_ms() + (kind ? 3000 : gh_test_rnd(&rs, 1500));
 		}
 		s = &slots[target];
 		if (killed_at[target] || !pid[target]) {
 			target = -1;
-		} else if (now_ms() >= until ||
+		} else if (gh_test_now_ms() >= until ||
 			   (kind == 1 && __atomic_load_n(&s->lending,
 							 __ATOMIC_SEQ_CST)) ||
 			   (kind == 2 && __atomic_load_n(&s->running,
 							 __ATOMIC_SEQ_CST))) {
 			/* Inside the ioctl rather than at its start */
-			if (kind && now_ms() < until)
-				usleep(rnd(&rs, 20000));
+			if (kind && gh_test_now_ms() < until)
+				usleep(gh_test_rnd(&rs, 20000));
 			kill_vmm(&ks, s, pid[target]);
-			killed_at[target] = now_ms();
+			killed_at[target] = gh_test_now_ms();
 			target = -1;
 			continue;
 		}
@@ -820,7 +785,7 @@ TEST_F_TIMEOUT(stress, kill_vmms, STRESS_TIMEOUT)
 	for (i = 0; i < NR_VMMS; i++) {
 		if (pid[i] && !killed_at[i]) {
 			kill_vmm(&ks, &slots[i], pid[i]);
-			killed_at[i] = now_ms();
+			killed_at[i] = gh_test_now_ms();
 		}
 	}
 	for (i = 0; i < NR_VMMS; i++) {
@@ -852,7 +817,7 @@ TEST_F_TIMEOUT(stress, kill_vmms, STRESS_TIMEOUT)
 				       slots[i].errors, slots[i].err);
 		}
 		TH_LOG("%.1f s: %lu VMs created, %lu started, %lu exited, %lu runs",
-		       (now_ms() - start) / 1000.0, vms, started, exits, runs);
+		       (gh_test_now_ms() - start) / 1000.0, vms, started, exits, runs);
 		TH_LOG("%lu lends of %lu MiB to running VMs, %lu reclaims",
 		       lends, BIG_SIZE >> 20, reclaims);
 		TH_LOG("%lu VMMs spawned, %lu killed (%lu mid-lend, %lu mid-run, %lu between VMs)",
@@ -879,7 +844,7 @@ TEST_F_TIMEOUT(stress, kill_vmms, STRESS_TIMEOUT)
 	stats_str(&now, buf, sizeof(buf));
 	TH_LOG("after: %s, MemFree %ld KiB (baseline %ld); %.1f s in all",
 	       buf, now.memfree_kb, base.memfree_kb,
-	       (now_ms() - t_begin) / 1000.0);
+	       (gh_test_now_ms() - t_begin) / 1000.0);
 }
 
 /* ---- race_remove_close ---- */
@@ -976,7 +941,7 @@ struct race_stats {
 /* Join the runners within 10 s, kicking them; false if one hangs. */
 static bool join_runners(struct runner *rn, int n)
 {
-	long deadline = now_ms() + 10000;
+	long deadline = gh_test_now_ms() + 10000;
 	int i, left;
 
 	for (i = 0; i < n; i++)
@@ -993,7 +958,7 @@ static bool join_runners(struct runner *rn, int n)
 		}
 		if (left)
 			usleep(2000);
-	} while (left && now_ms() < deadline);
+	} while (left && gh_test_now_ms() < deadline);
 	if (left)
 		return false;
 	for (i = 0; i < n; i++)
@@ -1023,21 +988,21 @@ TEST_F_TIMEOUT(stress, race_remove_close, STRESS_TIMEOUT)
 	s = seed | 1;
 	TH_LOG("seed %#llx (GUNYAH_STRESS_SEED to replay), %.1f s",
 	       (unsigned long long)seed, stress_budget_ms(1) / 1000.0);
-	t0 = now_ms();
+	t0 = gh_test_now_ms();
 	gh_test_read_stats(&base);
 	base.memfree_kb = settled_memfree(true);
 
-	deadline = now_ms() + stress_budget_ms(1);
-	while (now_ms() < deadline && rs.rounds < STRESS_MAX_ROUNDS) {
+	deadline = gh_test_now_ms() + stress_budget_ms(1);
+	while (gh_test_now_ms() < deadline && rs.rounds < STRESS_MAX_ROUNDS) {
 		struct runner rn[RACE_VCPUS] = { 0 };
 		struct gh_vm vm = { 0 };
-		int nr = 1 + rnd(&s, RACE_VCPUS), vm_fd, steps, k;
+		int nr = 1 + gh_test_rnd(&s, RACE_VCPUS), vm_fd, steps, k;
 		bool vcpu_open[RACE_VCPUS], vm_open = true, start;
 
 		/* Started here, or by the first GH_VCPU_RUN (racing) */
-		start = rnd(&s, 2);
+		start = gh_test_rnd(&s, 2);
 		ASSERT_EQ(race_boot(&vm, spin, spin_len,
-				    rnd(&s, 2) ? GH_MEM_LEND : GH_MEM_SHARE,
+				    gh_test_rnd(&s, 2) ? GH_MEM_LEND : GH_MEM_SHARE,
 				    nr, start), 0)
 			TH_LOG("round %lu: %s: %s", rs.rounds, vm.err_what,
 			       strerror(vm.err));
@@ -1047,23 +1012,23 @@ TEST_F_TIMEOUT(stress, race_remove_close, STRESS_TIMEOUT)
 		for (i = 0; i < nr; i++) {
 			rn[i].fd = vm.vcpu_fd[i];
 			rn[i].run = vm.run[i];
-			rn[i].delay_us = i ? rnd(&s, 100000) : 0;
+			rn[i].delay_us = i ? gh_test_rnd(&s, 100000) : 0;
 			vcpu_open[i] = true;
 			ASSERT_EQ(pthread_create(&rn[i].thread, NULL, runner_main,
 						 &rn[i]), 0);
 		}
 
 		/* A few racing steps, in a random order, at random times */
-		steps = 1 + rnd(&s, 4);
+		steps = 1 + gh_test_rnd(&s, 4);
 		for (k = 0; k < steps; k++) {
-			int v = rnd(&s, nr);
+			int v = gh_test_rnd(&s, nr);
 
-			usleep(rnd(&s, 30000));
-			switch (rnd(&s, 4)) {
+			usleep(gh_test_rnd(&s, 30000));
+			switch (gh_test_rnd(&s, 4)) {
 			case 0:
 				if (!vm_open)
 					break;
-				if (remove_vcpu(vm_fd, v, rnd(&s, 2)) == 0)
+				if (remove_vcpu(vm_fd, v, gh_test_rnd(&s, 2)) == 0)
 					rs.removes++;
 				else if (errno == ENOENT)
 					rs.remove_enoent++;
@@ -1123,7 +1088,7 @@ TEST_F_TIMEOUT(stress, race_remove_close, STRESS_TIMEOUT)
 	}
 
 	TH_LOG("%.1f s: %lu VMs (%lu started by GH_VCPU_RUN), %lu vCPU removes (+%lu ENOENT)",
-	       (now_ms() - t0) / 1000.0, rs.rounds, rs.started_by_run,
+	       (gh_test_now_ms() - t0) / 1000.0, rs.rounds, rs.started_by_run,
 	       rs.removes, rs.remove_enoent);
 	TH_LOG("%lu vCPU closes, %lu VM closes, %lu signals, all mid-run",
 	       rs.vcpu_closes, rs.vm_closes, rs.signals);
@@ -1135,7 +1100,7 @@ TEST_F_TIMEOUT(stress, race_remove_close, STRESS_TIMEOUT)
 	EXPECT_EQ(wait_baseline(&base, &now, why, sizeof(why)), 0)
 		TH_LOG("not back to the baseline:%s", why);
 	TH_LOG("MemFree %ld KiB (baseline %ld); %.1f s in all", now.memfree_kb,
-	       base.memfree_kb, (now_ms() - t0) / 1000.0);
+	       base.memfree_kb, (gh_test_now_ms() - t0) / 1000.0);
 }
 
 TEST_HARNESS_MAIN

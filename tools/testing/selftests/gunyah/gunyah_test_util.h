@@ -3,7 +3,8 @@
  * Helpers shared by the kselftests that run bare-metal payloads with the
  * reference VMM's library: finding a payload, telling "the running driver
  * does not have this yet" (skip) from a failure, and the leak accounting
- * (what the driver holds, the kernel's FOLL_PIN balance, MemFree).
+ * (what the driver holds, the kernel's FOLL_PIN balance, MemFree), and the
+ * small tools of the randomised tests: a clock, a seeded PRNG, fd counting.
  *
  * The payloads are looked up in $GUNYAH_GUEST_DIR, /guest, and the guest/
  * directory next to the test program or that directory itself.
@@ -11,6 +12,7 @@
 #ifndef GUNYAH_TEST_UTIL_H
 #define GUNYAH_TEST_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -19,7 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <linux/types.h>
 
 #define GUNYAH_DEV	"/dev/gunyah"
 
@@ -204,6 +209,62 @@ static inline int gh_test_stats_diff(const struct gh_test_stats *base,
 			 gh_test_st_name[i], base->v[i], now->v[i]);
 	}
 	return n;
+}
+
+/* CLOCK_MONOTONIC in ms */
+static inline long gh_test_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+/* xorshift64*: a run is reproducible from its (nonzero) seed. */
+static inline __u64 gh_test_rnd_next(__u64 *s)
+{
+	__u64 x = *s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+/* A number in [0, @n), 0 when @n is 0 */
+static inline unsigned int gh_test_rnd(__u64 *s, unsigned int n)
+{
+	return n ? (unsigned int)(gh_test_rnd_next(s) >> 32) % n : 0;
+}
+
+/* Write @str to the file @path (sysfs, procfs, debugfs): 0 or -errno. */
+static inline int gh_test_write_str(const char *path, const char *str)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, str, strlen(str));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+/* The process's open file descriptors, or -1. */
+static inline int gh_test_fd_count(void)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	struct dirent *d;
+	int n = 0;
+
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir)))
+		n += d->d_name[0] != '.';
+	closedir(dir);
+	return n - 1;	/* the directory's own */
 }
 
 #endif /* GUNYAH_TEST_UTIL_H */
