@@ -11,8 +11,9 @@
  * thread. Guest writes to the PL011 at IPA 0x09000000 go to stdout. A Linux
  * guest gets its RAM lent, a shared bounce-buffer window after it, an
  * initrd, a command line and the PL011's interrupt through an irqfd.
- * Exits 0 when the guest powered off, 2 when it asked for a reset, 1 on any
- * error.
+ * Exits 0 when the guest powered off (RM exit type 1, PSCI SYSTEM_OFF, or 0,
+ * its own VM_EXIT call), 2 when it asked for a reset (2, PSCI SYSTEM_RESET;
+ * 3, SYSTEM_RESET2), 1 on anything else.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -71,7 +72,10 @@ static void usage(FILE *out)
 		"  --cmdline STR  the Linux guest's command line\n"
 		"                 (default \"" LINUX_CMDLINE_DEFAULT "\")\n"
 		"  --swiotlb SIZE the shared bounce-buffer window after the RAM, a\n"
-		"                 restricted-dma-pool (default 4M for --kernel, else 0)\n"
+		"                 restricted-dma-pool (default 4M for --kernel, else 0),\n"
+		"                 physically contiguous if it can be (see -v)\n"
+		"  --dtb-size SIZE the DTB region at the end of RAM given to the RM\n"
+		"                 (default 64K; QEMU declares 1M), the FDT inside it\n"
 		"  --no-uart-irq  no irqfd for the PL011's interrupt (SPI 1)\n"
 		"  --timeout S    stop the VM after S seconds (default: none)\n"
 		"  -v             log unhandled MMIO, unusual exits and the writes to the\n"
@@ -124,13 +128,14 @@ int main(int argc, char **argv)
 		{ "initrd", required_argument, NULL, 'i' },
 		{ "cmdline", required_argument, NULL, 'a' },
 		{ "swiotlb", required_argument, NULL, 'w' },
+		{ "dtb-size", required_argument, NULL, 'd' },
 		{ "no-uart-irq", no_argument, NULL, 'n' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
 	const char *kernel = NULL, *initrd = NULL, *cmdline = NULL, *image;
-	unsigned long long mem = 0, swiotlb = ~0ULL;
+	unsigned long long mem = 0, swiotlb = ~0ULL, dtb_size = GH_DTB_MAX_SIZE;
 	unsigned long vcpus = 0, timeout = 0;
 	bool verbose = false, uart_irq = true, ok = true, size_ok;
 	int mode = -1, c, ret;
@@ -168,6 +173,10 @@ int main(int argc, char **argv)
 			swiotlb = parse_size(optarg, &size_ok);
 			ok &= size_ok;
 			break;
+		case 'd':
+			dtb_size = parse_size(optarg, &size_ok);
+			ok &= size_ok;
+			break;
 		case 'n':
 			uart_irq = false;
 			break;
@@ -193,13 +202,15 @@ int main(int argc, char **argv)
 		vcpus = kernel ? 2 : 1;
 	image = kernel ? kernel : argv[optind];
 	if (!ok || optind != argc - (kernel ? 0 : 1) || (!kernel && (initrd || cmdline)) ||
-	    mem < 2 * GH_DTB_MAX_SIZE || mem > (4ULL << 30) || (mem & 0xfff) ||
+	    !dtb_size || (dtb_size & 0xfff) || dtb_size > (64ULL << 20) ||
+	    mem < 2 * dtb_size || mem > (4ULL << 30) || (mem & 0xfff) ||
 	    (swiotlb & 0xfff) || swiotlb > (1ULL << 30) || vcpus > GH_MAX_VCPUS) {
 		usage(stderr);
 		return 1;
 	}
 
 	ret = gh_vm_create(&vm, NULL);
+	vm.dtb_region = dtb_size;
 	vm.verbose = verbose;
 	vm.uart_out = stdout;
 	vm.mmio_fn = testdev;
@@ -210,8 +221,18 @@ int main(int argc, char **argv)
 	}
 	if (!ret)
 		ret = gh_vm_alloc_mem(&vm, mem);
-	if (!ret && swiotlb)
+	if (!ret && swiotlb) {
 		ret = gh_vm_alloc_shm(&vm, swiotlb);
+		/* The real RM accepts a labelled window only at one range. */
+		if (!ret && vm.shm_contiguous != 1)
+			fprintf(stderr,
+				"gunyah-vmm: warning: the shared window is %s; the Resource Manager accepts only one physically contiguous range (run as root, or a smaller --swiotlb)\n",
+				vm.shm_contiguous ? "of unknown physical layout" :
+				"not physically contiguous");
+		else if (!ret && verbose)
+			fprintf(stderr, "gunyah-vmm: shared window: physically contiguous at PFN %#llx\n",
+				(unsigned long long)gh_virt_to_pfn(vm.shm));
+	}
 	if (!ret)
 		ret = kernel ? gh_vm_load_linux(&vm, kernel, initrd) :
 			       gh_vm_load_image(&vm, image);
@@ -221,7 +242,7 @@ int main(int argc, char **argv)
 	if (!ret)
 		ret = gh_vm_map_mem(&vm, mode, 0);
 	if (!ret && swiotlb)
-		ret = gh_vm_map_shm(&vm, 1);
+		ret = gh_vm_map_shm(&vm, vm.shm_label);
 	if (!ret)
 		ret = gh_vm_set_dtb_config(&vm);
 	if (!ret)
@@ -253,7 +274,8 @@ int main(int argc, char **argv)
 			GH_GUEST_RAM_BASE + mem);
 	if (vm.initrd_size)
 		fprintf(stderr, ", initrd at %#llx", (unsigned long long)vm.initrd_ipa);
-	fprintf(stderr, ", DTB at %#llx\n", (unsigned long long)vm.dtb_ipa);
+	fprintf(stderr, ", DTB at %#llx (%zu of %zu bytes)\n",
+		(unsigned long long)vm.dtb_ipa, vm.fdt_size, vm.dtb_size);
 
 	end = gh_vm_run(&vm, timeout * 1000);
 	fflush(stdout);
@@ -263,5 +285,15 @@ int main(int argc, char **argv)
 
 	if (end != GH_END_EXITED || vm.status != GUNYAH_VM_STATUS_EXITED)
 		return 1;
-	return vm.exit_type == 0 ? 0 : 2;
+	/* The RM's exit types: 0 VM_EXIT, 1 PLATFORM_OFF, 2/3 resets */
+	switch (vm.exit_type) {
+	case 0:
+	case 1:
+		return 0;
+	case 2:
+	case 3:
+		return 2;
+	default:
+		return 1;
+	}
 }

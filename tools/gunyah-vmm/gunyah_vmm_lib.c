@@ -206,6 +206,8 @@ int gh_vm_create(struct gh_vm *vm, const char *dev)
 		for (i = 0; i < nr_irqfds; i++)
 			vm->irqfd[i].fd = -1;	/* of another VM, if any */
 	}
+	vm->shm_label = 1;
+	vm->shm_contiguous = -1;
 	vm->pl011.cr = 0x300;		/* reset: TXE | RXE */
 	vm->pl011.ifls = 0x12;		/* reset: FIFOs half full */
 	vm->dev_fd = vm->vm_fd = -1;
@@ -233,9 +235,15 @@ int gh_vm_alloc_mem(struct gh_vm *vm, size_t size)
 	return 0;
 }
 
+/* The DTB region at the end of RAM. */
+static size_t dtb_region(const struct gh_vm *vm)
+{
+	return vm->dtb_region ? vm->dtb_region : GH_DTB_MAX_SIZE;
+}
+
 int gh_vm_load_blob(struct gh_vm *vm, const void *buf, size_t len)
 {
-	if (len + GH_DTB_MAX_SIZE > vm->mem_size) {
+	if (len + dtb_region(vm) > vm->mem_size) {
 		errno = EFBIG;
 		return fail(vm, "image does not fit in guest memory");
 	}
@@ -256,7 +264,7 @@ int gh_vm_load_image(struct gh_vm *vm, const char *path)
 		ret = fail(vm, "stat image");
 		goto out;
 	}
-	if ((size_t)st.st_size + GH_DTB_MAX_SIZE > vm->mem_size) {
+	if ((size_t)st.st_size + dtb_region(vm) > vm->mem_size) {
 		errno = EFBIG;
 		ret = fail(vm, "image does not fit in guest memory");
 		goto out;
@@ -326,13 +334,13 @@ static __u64 get_le64(const __u8 *p)
  */
 int gh_vm_load_linux(struct gh_vm *vm, const char *kernel, const char *initrd)
 {
-	size_t dtb_off = vm->mem_size - GH_DTB_MAX_SIZE;
+	size_t dtb_off = vm->mem_size - dtb_region(vm);
 	__u64 text_offset, image_size, end;
 	const __u8 *hdr = vm->mem;
 	ssize_t n;
 	struct stat st;
 
-	if (vm->mem_size < 2 * GH_DTB_MAX_SIZE) {
+	if (vm->mem_size < 2 * dtb_region(vm)) {
 		errno = EINVAL;
 		return fail(vm, "guest memory too small");
 	}
@@ -374,20 +382,163 @@ int gh_vm_load_linux(struct gh_vm *vm, const char *kernel, const char *initrd)
 	return 0;
 }
 
+#define PM_PFN_MASK	((1ULL << 55) - 1)
+#define PM_PRESENT	(1ULL << 63)
+
+/* Frame numbers of @n pages from @p (faulted in); 0 or -errno. */
+static int read_pfns(const void *p, size_t n, __u64 *pfn)
+{
+	off_t off = (uintptr_t)p / SZ_4K * sizeof(__u64);
+	size_t i, len = n * sizeof(__u64);
+	ssize_t r;
+	int fd;
+
+	/* A write fault: a read would map the shared zero page. */
+	for (i = 0; i < n; i++) {
+		volatile char *c = (volatile char *)p + i * SZ_4K;
+
+		*c = *c;
+	}
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = pread(fd, pfn, len, off);
+	close(fd);
+	if (r != (ssize_t)len)
+		return r < 0 ? -errno : -EIO;
+	for (i = 0; i < n; i++) {
+		/* Without CAP_SYS_ADMIN the frame numbers read as 0. */
+		if (!(pfn[i] & PM_PRESENT) || !(pfn[i] & PM_PFN_MASK))
+			return -EPERM;
+		pfn[i] &= PM_PFN_MASK;
+	}
+	return 0;
+}
+
+__u64 gh_virt_to_pfn(const void *p)
+{
+	__u64 pfn;
+
+	p = (const void *)((uintptr_t)p & ~(uintptr_t)(SZ_4K - 1));
+	return read_pfns(p, 1, &pfn) ? 0 : pfn;
+}
+
+int gh_phys_contiguous(const void *p, size_t size)
+{
+	size_t i, n = size / SZ_4K;
+	__u64 *pfn;
+	int ret;
+
+	pfn = calloc(n ? n : 1, sizeof(*pfn));
+	if (!pfn)
+		return -ENOMEM;
+	ret = read_pfns(p, n, pfn);
+	for (i = 1; !ret && i < n; i++) {
+		if (pfn[i] != pfn[0] + i)
+			ret = 1;
+	}
+	free(pfn);
+	return ret < 0 ? ret : !ret;
+}
+
+struct pool_page {
+	__u64 pfn;
+	size_t idx;
+};
+
+static int cmp_pfn(const void *a, const void *b)
+{
+	const struct pool_page *x = a, *y = b;
+
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+/*
+ * A window of @n pages backed by consecutive frames, from a faulted-in pool
+ * of @pool_n anonymous pages: find a run of @n consecutive frames in it and
+ * move those pages (mremap keeps the frame) into place in frame order.
+ * The window, or NULL when the pool has no such run.
+ */
+static void *contiguous_from_pool(size_t n, size_t pool_n)
+{
+	struct pool_page *pg;
+	size_t i, run = 0, start = 0;
+	char *pool, *win = NULL;
+	__u64 *pfn;
+
+	pool = mmap(NULL, pool_n * SZ_4K, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (pool == MAP_FAILED)
+		return NULL;
+	pg = calloc(pool_n, sizeof(*pg));
+	pfn = calloc(pool_n, sizeof(*pfn));
+	if (!pg || !pfn || read_pfns(pool, pool_n, pfn))
+		goto out;
+	for (i = 0; i < pool_n; i++) {
+		pg[i].pfn = pfn[i];
+		pg[i].idx = i;
+	}
+	qsort(pg, pool_n, sizeof(*pg), cmp_pfn);
+	for (i = 0; i < pool_n; i++) {
+		if (i && pg[i].pfn == pg[i - 1].pfn + 1) {
+			run++;
+		} else {
+			run = 1;
+			start = i;
+		}
+		if (run == n)
+			break;
+	}
+	if (run < n)
+		goto out;
+	win = mmap(NULL, n * SZ_4K, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (win == MAP_FAILED) {
+		win = NULL;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (mremap(pool + pg[start + i].idx * SZ_4K, SZ_4K, SZ_4K,
+			   MREMAP_MAYMOVE | MREMAP_FIXED, win + i * SZ_4K) == MAP_FAILED) {
+			munmap(win, n * SZ_4K);
+			win = NULL;
+			goto out;
+		}
+	}
+out:
+	munmap(pool, pool_n * SZ_4K);	/* what was not moved out */
+	free(pg);
+	free(pfn);
+	return win;
+}
+
 int gh_vm_alloc_shm(struct gh_vm *vm, size_t size)
 {
-	void *p;
+	size_t n = size / SZ_4K, mult;
+	void *p = NULL;
 
 	if (!size || (size & (SZ_4K - 1))) {
 		errno = EINVAL;
 		return fail(vm, "shared window size");
 	}
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return fail(vm, "mmap the shared window");
+	/* Pools of 2, 4, 8 times the window, at most 256 MiB. */
+	for (mult = 2; !p && mult <= 8 && n * mult <= (256ULL << 20) / SZ_4K; mult *= 2)
+		p = contiguous_from_pool(n, n * mult);
+	if (p && gh_phys_contiguous(p, size) == 1) {
+		vm->shm_contiguous = 1;
+	} else {
+		if (p)
+			munmap(p, size);
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return fail(vm, "mmap the shared window");
+		vm->shm_contiguous = gh_phys_contiguous(p, size);
+		if (vm->shm_contiguous < 0)
+			vm->shm_contiguous = -1;
+	}
 	vm->shm = p;
 	vm->shm_size = size;
+	vm->shm_map_size = size;
 	return 0;
 }
 
@@ -475,18 +626,24 @@ static long write_dtb(struct gh_vm *vm, void *buf, size_t size, int nr_vcpus,
 	 * The shared window: a bounce-buffer pool for DMA of a guest whose
 	 * other memory the host cannot see (Linux: restricted-dma-pool, used
 	 * by the devices whose memory-region points at it; it must not be
-	 * no-map). The RM places the shared parcel by this node's address
-	 * and size.
+	 * no-map), named as crosvm names it. The real RM finds the shared
+	 * parcel for this node by its qcom,label (without one it only takes
+	 * a parcel the guest has already accepted, so VM_START fails) and
+	 * accepts it at this node's range.
 	 */
 	if (vm->shm_size) {
 		gh_fdt_begin_node(&f, "reserved-memory");
 		gh_fdt_prop_u32(&f, "#address-cells", 2);
 		gh_fdt_prop_u32(&f, "#size-cells", 2);
 		gh_fdt_prop(&f, "ranges", NULL, 0);
-		snprintf(node, sizeof(node), "swiotlb@%llx", (unsigned long long)shm_ipa);
+		snprintf(node, sizeof(node), "restricted_dma_reserved@%llx",
+			 (unsigned long long)shm_ipa);
 		gh_fdt_begin_node(&f, node);
 		gh_fdt_prop_str(&f, "compatible", "restricted-dma-pool");
 		gh_fdt_prop_cells(&f, "reg", cells + 4, 4);
+		gh_fdt_prop_u64(&f, "alignment", SZ_4K);
+		if (!vm->shm_no_label)
+			gh_fdt_prop_u32(&f, "qcom,label", vm->shm_label);
 		gh_fdt_prop_u32(&f, "phandle", swiotlb_phandle);
 		gh_fdt_end_node(&f);
 		gh_fdt_end_node(&f);
@@ -561,7 +718,7 @@ static long write_dtb(struct gh_vm *vm, void *buf, size_t size, int nr_vcpus,
 	cells[2] = 0;
 	cells[3] = 0x1000;
 	gh_fdt_prop_cells(&f, "reg", cells, 4);
-	/* Level, as on QEMU's virt; see pl011_update_irq() for the doorbell. */
+	/* Level, as on QEMU's virt and as its doorbell (gh_vm_set_uart_irq()) */
 	cells[0] = 0;
 	cells[1] = GH_GUEST_UART_SPI;
 	cells[2] = 4;
@@ -590,13 +747,31 @@ static long write_dtb(struct gh_vm *vm, void *buf, size_t size, int nr_vcpus,
 	gh_fdt_end_node(&f);
 	gh_fdt_begin_node(&f, "vdevices");
 	gh_fdt_prop_str(&f, "generate", "/hypervisor");
+	/* The shared window as QEMU declares its shared slots. */
+	if (vm->shm_size) {
+		snprintf(node, sizeof(node), "shm-%x", vm->shm_label);
+		gh_fdt_begin_node(&f, node);
+		gh_fdt_prop_str(&f, "vdevice-type", "shm");
+		gh_fdt_prop_str(&f, "push-compatible", "dma");
+		gh_fdt_prop(&f, "peer-default", NULL, 0);
+		gh_fdt_prop_u64(&f, "dma_base", 0);
+		gh_fdt_begin_node(&f, "memory");
+		gh_fdt_prop_u32(&f, "label", vm->shm_label);
+		gh_fdt_prop_u32(&f, "#address-cells", 2);
+		gh_fdt_prop_u64(&f, "base", shm_ipa);
+		gh_fdt_end_node(&f);
+		gh_fdt_end_node(&f);
+	}
 	for (i = 0; vm->irqfd_magic == GH_IRQFD_MAGIC && i < vm->nr_irqfds; i++) {
 		const struct gh_vm_irqfd *irq = &vm->irqfd[i];
 		char gen[64];
 
-		/* The RM makes a doorbell of each: its BELL_TX goes to the host. */
-		snprintf(node, sizeof(node), "bell-%u", irq->label);
-		snprintf(gen, sizeof(gen), "/hypervisor/bell-%u", irq->label);
+		/*
+		 * The RM makes a doorbell of each: its BELL_TX goes to the
+		 * host. Named in hex, as QEMU names them (bell-0 .. bell-ff).
+		 */
+		snprintf(node, sizeof(node), "bell-%x", irq->label);
+		snprintf(gen, sizeof(gen), "/hypervisor/bell-%x", irq->label);
 		gh_fdt_begin_node(&f, node);
 		gh_fdt_prop_str(&f, "vdevice-type", "doorbell");
 		gh_fdt_prop_str(&f, "generate", gen);
@@ -618,20 +793,23 @@ static long write_dtb(struct gh_vm *vm, void *buf, size_t size, int nr_vcpus,
 
 int gh_vm_setup_dtb(struct gh_vm *vm, int nr_vcpus, const char *name)
 {
-	size_t off = vm->mem_size - GH_DTB_MAX_SIZE;
+	size_t region = dtb_region(vm), off = vm->mem_size - region;
 	long len;
 
-	if (vm->mem_size < 2 * GH_DTB_MAX_SIZE) {
+	if (region & (SZ_4K - 1) || vm->mem_size < 2 * region) {
 		errno = EINVAL;
 		return fail(vm, "guest memory too small for the DTB");
 	}
-	len = write_dtb(vm, (__u8 *)vm->mem + off, GH_DTB_MAX_SIZE, nr_vcpus, name);
+	/* The rest of the region stays zero: the RM's room for its overlay. */
+	memset((__u8 *)vm->mem + off, 0, region);
+	len = write_dtb(vm, (__u8 *)vm->mem + off, region, nr_vcpus, name);
 	if (len < 0) {
 		errno = ENOSPC;
 		return fail(vm, "write the DTB");
 	}
 	vm->dtb_ipa = GH_GUEST_RAM_BASE + off;
-	vm->dtb_size = GH_DTB_MAX_SIZE;
+	vm->dtb_size = region;
+	vm->fdt_size = len;
 	return 0;
 }
 
@@ -720,7 +898,7 @@ int gh_vm_irqfd_find(const struct gh_vm *vm, __u32 label)
 int gh_vm_set_uart_irq(struct gh_vm *vm)
 {
 	int i = gh_vm_declare_irqfd(vm, GH_GUEST_UART_LABEL, GH_GUEST_UART_SPI,
-				    false);
+				    true);
 
 	if (i < 0)
 		return i;
@@ -1077,16 +1255,17 @@ static __u64 pl011_access(struct gh_vm *vm, __u64 off, bool is_write,
 }
 
 /*
- * The PL011's interrupt line is MIS != 0. It goes through an edge doorbell:
- * one ring per rising edge of the line, after any access (the FIFO empties
- * on reads too). The DT still says level (as on QEMU's virt) and that is
- * fine: the doorbell stays asserted until the guest takes the interrupt,
- * and Linux's handler loops until MIS reads 0, so the line is low when the
- * handler returns; the read that finds it low with the FIFO above the
- * trigger level empties the FIFO, which is the next rising edge. (A handler
- * that returned with MIS still set would get no new ring; Linux's only does
- * after 256 passes, which its transmit path never needs.) Called with the
- * VM lock held.
+ * The PL011's interrupt line is MIS != 0. It goes through a level doorbell,
+ * declared level in the guest's DT: one ring per assertion (rising edge of
+ * the line), after any access (the FIFO empties on reads too). A level
+ * doorbell stays asserted until the guest takes the interrupt and is then
+ * cleared (Gunyah's ack mask), so one ring is one interrupt; Linux's
+ * handler loops until MIS reads 0, so the line is low when the handler
+ * returns; the read that finds it low with the FIFO above the trigger level
+ * empties the FIFO, which is the next rising edge. (A handler that returned
+ * with MIS still set would get no new ring; Linux's only does after 256
+ * passes, which its transmit path never needs.) Called with the VM lock
+ * held.
  */
 static void pl011_update_irq(struct gh_vm *vm, __u32 mis_before)
 {
@@ -1326,9 +1505,10 @@ void gh_vm_free_mem(struct gh_vm *vm)
 		munmap(vm->mem, vm->mem_size);
 	vm->mem = NULL;
 	if (vm->shm)
-		munmap(vm->shm, vm->shm_size);
+		munmap(vm->shm, vm->shm_map_size ? vm->shm_map_size : vm->shm_size);
 	vm->shm = NULL;
 	vm->shm_size = 0;
+	vm->shm_map_size = 0;
 }
 
 const char *gh_end_str(const struct gh_vm *vm)
@@ -1344,13 +1524,14 @@ const char *gh_end_str(const struct gh_vm *vm)
 				 "stopped", vm->status);
 			return buf;
 		}
+		/* The real RM's exit types (its vm_mgnt.h) */
 		switch (vm->exit_type) {
 		case 0:
-			return "VM exited: PSCI SYSTEM_OFF (exit type 0)";
+			return "VM exited: the guest's RM VM_EXIT call (exit type 0)";
 		case 1:
-			return "VM exited: platform off (exit type 1)";
+			return "VM exited: PSCI SYSTEM_OFF, platform off (exit type 1)";
 		case 2:
-			return "VM exited: reset (exit type 2)";
+			return "VM exited: PSCI SYSTEM_RESET, platform reset (exit type 2)";
 		case 3:
 			return "VM exited: PSCI SYSTEM_RESET2 (exit type 3)";
 		case 4:

@@ -10,6 +10,13 @@
  * callback may answer. For a Linux guest also: a shared bounce-buffer
  * window right after the RAM (a restricted-dma-pool), an initrd below the
  * DTB, a kernel command line and the PL011's interrupt through an irqfd.
+ *
+ * The VM's DT has the shape crosvm and QEMU's Gunyah accelerator write
+ * (Documentation/virt/gunyah/vmm.rst): /gunyah-vm-config with
+ * interrupts { config = <&intc>; }, a bell-<label> doorbell per irqfd with
+ * the trigger the irqfd really has, a shm-<label> vdevice and a
+ * /reserved-memory node with qcom,label per shared window; the DTB region
+ * may be larger than the FDT in it (QEMU declares 1 MiB).
  */
 #ifndef GUNYAH_VMM_LIB_H
 #define GUNYAH_VMM_LIB_H
@@ -31,10 +38,11 @@
 #define GH_GUEST_GICR_SIZE	0x20000ULL	/* per vCPU */
 #define GH_GUEST_UART_SPI	1		/* INTID 33, as on QEMU's virt */
 #define GH_GUEST_UART_LABEL	1		/* its doorbell's label */
-#define GH_DTB_MAX_SIZE		0x10000ULL	/* room for the RM's overlay too */
+#define GH_DTB_MAX_SIZE		0x10000ULL	/* default DTB region; room for the RM's overlay */
+#define GH_DTB_QEMU_SIZE	0x100000ULL	/* QEMU's DTB region (FDT_MAX_SIZE) */
 #define GH_MAX_VCPUS		8
 #define GH_MMIO_LOG_MAX		256
-#define GH_MAX_IRQFDS		8
+#define GH_MAX_IRQFDS		256		/* QEMU: one doorbell per SPI 0..255 */
 #define GH_MAX_IOEVENTFDS	16
 
 enum gh_mem_mode { GH_MEM_SHARE, GH_MEM_LEND };
@@ -94,7 +102,13 @@ struct gh_vm {
 	void *mem;			/* host mapping of guest RAM */
 	size_t mem_size;
 	__u64 dtb_ipa;
-	size_t dtb_size;
+	size_t dtb_size;		/* the region given to SET_DTB_CONFIG */
+	size_t fdt_size;		/* the FDT's totalsize in it */
+	/*
+	 * The DTB region at the end of RAM: 0 is GH_DTB_MAX_SIZE. Set it
+	 * after gh_vm_create(), before loading an image.
+	 */
+	size_t dtb_region;
 	int nr_vcpus;
 	int vcpu_fd[GH_MAX_VCPUS];
 	struct gunyah_vcpu_run *run[GH_MAX_VCPUS];
@@ -134,6 +148,20 @@ struct gh_vm {
 	size_t initrd_size;
 	void *shm;			/* the shared window after the RAM */
 	size_t shm_size;		/* 0: none */
+	size_t shm_map_size;		/* what gh_vm_free_mem() unmaps */
+	__u32 shm_label;		/* its parcel's label (gh_vm_map_shm()) */
+	/*
+	 * 1: the window is physically contiguous (the real RM accepts a
+	 * shared window matched by label only at one range); 0: it is not;
+	 * -1: unknown (no PFNs in /proc/self/pagemap without CAP_SYS_ADMIN).
+	 */
+	int shm_contiguous;
+	/*
+	 * Write the window's /reserved-memory node without qcom,label, as
+	 * VMMs before the real RM's rules did: the real RM then finds no
+	 * parcel for it and refuses VM_START.
+	 */
+	bool shm_no_label;
 
 	/* MMIO: callback, then the log of non-UART accesses */
 	gh_mmio_fn mmio_fn;
@@ -170,17 +198,39 @@ int gh_vm_map_mem(struct gh_vm *vm, enum gh_mem_mode mode, __u32 label);
  */
 int gh_vm_load_linux(struct gh_vm *vm, const char *kernel, const char *initrd);
 /*
- * The shared bounce-buffer window: @size bytes of anonymous memory mapped
- * at the IPA right after the RAM (GH_GUEST_RAM_BASE + vm->mem_size), shared
- * with the VM with @label. gh_vm_setup_dtb() adds it to /memory and makes a
- * "restricted-dma-pool" /reserved-memory node of it, by which the RM places
- * the parcel. Allocate after gh_vm_alloc_mem(), map after gh_vm_map_mem().
+ * The shared bounce-buffer window: @size bytes of memory mapped at the IPA
+ * right after the RAM (GH_GUEST_RAM_BASE + vm->mem_size), shared with the
+ * VM with label vm->shm_label (default 1; set it before gh_vm_setup_dtb()).
+ * gh_vm_setup_dtb() adds it to /memory, makes a "restricted-dma-pool"
+ * /reserved-memory node of it with qcom,label, by which the RM finds the
+ * parcel and accepts it at that range, and a shm-<label> vdevice, as QEMU
+ * does. Allocate after gh_vm_alloc_mem(), map after gh_vm_map_mem().
+ *
+ * The real RM accepts such a window only if it is one physically
+ * contiguous range. Anonymous memory is not; without hugetlbfs or THP the
+ * window is assembled from anonymous pages: a pool is faulted in, its
+ * pages' frame numbers read from /proc/self/pagemap (root), and a run of
+ * consecutive frames is moved (mremap) into the window in frame order.
+ * vm->shm_contiguous says whether that worked; if not, the window is
+ * plain anonymous memory (the real RM, and the stub, then refuse it).
  */
 int gh_vm_alloc_shm(struct gh_vm *vm, size_t size);
 int gh_vm_map_shm(struct gh_vm *vm, __u32 label);
 /*
- * The PL011's interrupt (SPI GH_GUEST_UART_SPI) through an edge irqfd with
- * label GH_GUEST_UART_LABEL: declared like gh_vm_declare_irqfd() (after
+ * Whether [@p, @p + @size) is backed by physically consecutive pages, in
+ * order (faults them in): 1 yes, 0 no, -errno when /proc/self/pagemap
+ * shows no frame numbers (not CAP_SYS_ADMIN).
+ */
+int gh_phys_contiguous(const void *p, size_t size);
+/* The page frame number behind @p (faulted in), or 0 if unknown. */
+__u64 gh_virt_to_pfn(const void *p);
+/*
+ * The PL011's interrupt (SPI GH_GUEST_UART_SPI, level-high as on QEMU's
+ * virt) through a level irqfd with label GH_GUEST_UART_LABEL, so that the
+ * trigger in the guest's DT is the one its doorbell has (a level SPI bound
+ * to an edge doorbell loses interrupts on the real hypervisor); the VMM
+ * signals it once per assertion of the line (see pl011_update_irq()).
+ * Declared like gh_vm_declare_irqfd() (after
  * gh_vm_create(), before gh_vm_setup_dtb()). With it the PL011 has a TX
  * FIFO that fills, so that Linux's tty output goes by interrupts; without
  * it the PL011 node still names its interrupt, which then never fires, and
@@ -190,8 +240,10 @@ int gh_vm_map_shm(struct gh_vm *vm, __u32 label);
 int gh_vm_set_uart_irq(struct gh_vm *vm);
 
 /*
- * Write the VM's DTB into the last GH_DTB_MAX_SIZE bytes of RAM, with a
- * gunyah-vm-config/vdevices/bell-<label> node per declared irqfd.
+ * Write the VM's DTB into the DTB region at the end of RAM (vm->dtb_region
+ * bytes, default GH_DTB_MAX_SIZE), with a gunyah-vm-config/vdevices/
+ * bell-<label> node per declared irqfd. SET_DTB_CONFIG gets the whole
+ * region (vm->dtb_size); the FDT in it is vm->fdt_size bytes.
  */
 int gh_vm_setup_dtb(struct gh_vm *vm, int nr_vcpus, const char *name);
 int gh_vm_set_dtb_config(struct gh_vm *vm);
