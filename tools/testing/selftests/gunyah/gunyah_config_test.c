@@ -679,7 +679,7 @@ static void on_alarm(int sig)
 TEST_F(started, run_interrupted)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
-	struct gh_vcpu_run *run = self->vm.run[0];
+	struct gunyah_vcpu_run *run = self->vm.run[0];
 	int vcpu = self->vm.vcpu_fd[0], i;
 
 	ASSERT_EQ(sigaction(SIGALRM, &sa, NULL), 0);

@@ -340,10 +340,11 @@ FIXTURE_TEARDOWN(fault)
 	free(self->img);
 }
 
+/* PSCI SYSTEM_OFF: the RM's exit type 1 (PLATFORM_OFF), nothing else */
 static bool exited_off(const struct gh_vm *vm)
 {
 	return vm->end == GH_END_EXITED &&
-	       vm->status == GUNYAH_VM_STATUS_EXITED && vm->exit_type == 0;
+	       vm->status == GUNYAH_VM_STATUS_EXITED && vm->exit_type == 1;
 }
 
 static int set_boot_pc(struct gh_vm *vm, __u64 pc)

@@ -5,6 +5,14 @@
  * memory sharing and lending, MMIO emulation, PSCI CPU_ON, SYSTEM_OFF and
  * SYSTEM_RESET, and that a killed VMM leaks neither pages nor VMIDs.
  *
+ * The behaviour of the real Resource Manager and hypervisor that a host
+ * can see (../shared/gunyah-abi.md section 6) has a test each here: the
+ * exit types and a filled exit_info (VM_STATUS(EXITED) comes before
+ * VM_EXITED), every vCPU of a stopping VM reporting the exit (no EBUSY),
+ * PSCI CPU_ON of a missing vCPU, shared windows matched by qcom,label
+ * (refused without one, and when not physically contiguous), and a RESET
+ * that comes after the driver stopped waiting still freeing the VM.
+ *
  * Skipped without /dev/gunyah, and while the driver does not implement an
  * ioctl the test needs (ENOTTY, EOPNOTSUPP).
  *
@@ -213,6 +221,7 @@ FIXTURE(guest) {
 	void *image;
 	size_t image_len;
 	bool booted;
+	char reset_timeout[32];	/* the module parameter to put back */
 };
 
 FIXTURE_SETUP(guest)
@@ -230,8 +239,14 @@ FIXTURE_SETUP(guest)
 	ASSERT_EQ(r, 0) TH_LOG("open " GUNYAH_DEV ": %s", strerror(-r));
 }
 
+#define RESET_TIMEOUT_PARAM	"/sys/module/gunyah/parameters/reset_timeout_ms"
+
 FIXTURE_TEARDOWN(guest)
 {
+	if (self->reset_timeout[0] &&
+	    gh_test_write_str(RESET_TIMEOUT_PARAM, self->reset_timeout))
+		fprintf(stderr, "# could not restore " RESET_TIMEOUT_PARAM " = %s\n",
+			self->reset_timeout);
 	if (self->booted) {
 		gh_vm_destroy(&self->vm);
 		gh_vm_free_mem(&self->vm);
@@ -316,17 +331,21 @@ static int boot_run(struct __test_metadata *_metadata, struct _test_data_guest *
 	return r;
 }
 
+/*
+ * PSCI SYSTEM_OFF: the real RM's exit type 1 (PLATFORM_OFF); 0 is only the
+ * guest's own RM VM_EXIT call, which these guests never make.
+ */
 static bool exited_off(struct gh_vm *vm)
 {
 	return vm->end == GH_END_EXITED && vm->status == GUNYAH_VM_STATUS_EXITED &&
-	       vm->exit_type == 0;
+	       vm->exit_type == 1;
 }
 
-/* hello: PL011 output, x0 = DTB IPA at entry, PSCI SYSTEM_OFF as exit type 0 */
+/* hello: PL011 output, x0 = DTB IPA at entry, PSCI SYSTEM_OFF as exit type 1 */
 TEST_F_TIMEOUT(guest, hello_system_off, 60)
 {
 	char why[WHY_LEN];
-	int r;
+	int r, i;
 	__u64 v[2];
 
 	r = boot_run(_metadata, self, "hello", GUEST_MEM, GH_MEM_SHARE, 1, why);
@@ -334,6 +353,15 @@ TEST_F_TIMEOUT(guest, hello_system_off, 60)
 		SKIP(return, "%s", why);
 	ASSERT_EQ(r, 0) TH_LOG("%s", why);
 	ASSERT_TRUE(exited_off(&self->vm)) TH_LOG("%s", gh_end_str(&self->vm));
+	/*
+	 * The exit_info of VM_EXITED, which the RM sends after
+	 * VM_STATUS(EXITED): one 32-bit reason word, exit flags and code
+	 * (EXIT_CODE_NORMAL) both 0. All zero bytes with reason_size 0 is
+	 * what a driver that completed the exit on the status reports.
+	 */
+	EXPECT_EQ(self->vm.exit_reason_size, 4);
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(self->vm.exit_reason[i], 0) TH_LOG("reason byte %d", i);
 	self->vm.uart_buf[self->vm.uart_len] = '\0';
 	EXPECT_NE(NULL, strstr(self->vm.uart_buf, "Hello from a Gunyah guest!"));
 	EXPECT_NE(NULL, strstr(self->vm.uart_buf, "(valid FDT)"));
@@ -400,9 +428,10 @@ TEST_F_TIMEOUT(guest, system_reset, 60)
 	ASSERT_EQ(r, 0) TH_LOG("%s", why);
 	ASSERT_EQ(self->vm.end, GH_END_EXITED) TH_LOG("%s", gh_end_str(&self->vm));
 	ASSERT_EQ(self->vm.status, GUNYAH_VM_STATUS_EXITED);
-	/* platform reset (2) or SYSTEM_RESET2 (3) */
-	EXPECT_TRUE(self->vm.exit_type == 2 || self->vm.exit_type == 3)
-		TH_LOG("exit type %u", self->vm.exit_type);
+	/* PSCI SYSTEM_RESET: the RM's PLATFORM_RESET (2); 3 is SYSTEM_RESET2 */
+	EXPECT_EQ(self->vm.exit_type, 2) TH_LOG("%s", gh_end_str(&self->vm));
+	/* reset type and cookie are SYSTEM_RESET2's: one zero word here */
+	EXPECT_EQ(self->vm.exit_reason_size, 4);
 	/* SYSTEM_RESET did not return to the guest */
 	EXPECT_EQ(reports(&self->vm, v, 1), 0) TH_LOG("SYSTEM_RESET returned %#llx",
 						      (unsigned long long)v[0]);
@@ -567,11 +596,14 @@ static void smp_test(struct __test_metadata *_metadata, struct gh_vm *vm, int n)
 			TH_LOG("CPU_ON(%d) returned %d", i, (int)vm->mmio_log[at].data);
 		at++;
 	}
-	/* one more: a vCPU that does not exist */
+	/*
+	 * One more: a vCPU that does not exist (a valid MPIDR). The real
+	 * hypervisor answers INTERNAL_FAILURE (-6), not INVALID_PARAMETERS.
+	 */
 	at = log_find(vm, at, TESTDEV_CPU_ON, true);
 	ASSERT_GE(at, 0);
-	EXPECT_EQ(vm->mmio_log[at].data, ((__u64)n << 32) | (__u32)-2)
-		TH_LOG("CPU_ON(%d) of a missing vCPU returned %d (want INVALID_PARAMETERS)",
+	EXPECT_EQ(vm->mmio_log[at].data, ((__u64)n << 32) | (__u32)-6)
+		TH_LOG("CPU_ON(%d) of a missing vCPU returned %d (want INTERNAL_FAILURE, -6)",
 		       n, (int)vm->mmio_log[at].data);
 
 	for (i = 1; i < n; i++) {
@@ -861,6 +893,404 @@ TEST_F_TIMEOUT(guest, kill_vmm_no_leak, 180)
 	ASSERT_EQ(r, 0) TH_LOG("%s", why);
 	run(&self->vm, why, sizeof(why));
 	EXPECT_TRUE(exited_off(&self->vm)) TH_LOG("%s", why);
+}
+
+/* ---- a VM that powers off under running vCPUs ---- */
+
+#define STOP_VCPUS	4
+#define KICK_SIGNAL	SIGUSR2
+
+struct stop_vcpu {
+	struct gh_vm *vm;
+	int idx;
+	int stop;		/* atomic: set by the main thread */
+	int err;		/* errno of a failed GH_VCPU_RUN, or 0 */
+	bool exited;		/* got GUNYAH_VCPU_EXIT_STATUS */
+	bool timed_out;
+	__u32 status;
+	__u16 type;
+	__u64 cpu_count;	/* TESTDEV_CPU_COUNT, from vCPU 0 */
+	__u64 cpu_on;		/* the last TESTDEV_CPU_ON */
+	unsigned long mmio;
+};
+
+static void kick(int sig)
+{
+	(void)sig;
+}
+
+/* GH_VCPU_RUN until the exit, an error or ->stop; MMIO answered with 0. */
+static void *stop_vcpu_thread(void *p)
+{
+	struct stop_vcpu *s = p;
+	struct gunyah_vcpu_run *run = s->vm->run[s->idx];
+	int fd = s->vm->vcpu_fd[s->idx];
+	__u64 data;
+
+	while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
+		if (ioctl(fd, GH_VCPU_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			s->err = errno;
+			break;
+		}
+		if (run->exit_reason == GUNYAH_VCPU_EXIT_STATUS) {
+			s->exited = true;
+			s->status = run->status.status;
+			s->type = run->status.exit_info.type;
+			break;
+		}
+		if (run->exit_reason != GUNYAH_VCPU_EXIT_MMIO)
+			continue;
+		s->mmio++;
+		data = 0;
+		memcpy(&data, run->mmio.data, run->mmio.len > 8 ? 8 : run->mmio.len);
+		if (run->mmio.is_write &&
+		    run->mmio.phys_addr == GUEST_TESTDEV_BASE + TESTDEV_CPU_COUNT)
+			s->cpu_count = data;
+		if (run->mmio.is_write &&
+		    run->mmio.phys_addr == GUEST_TESTDEV_BASE + TESTDEV_CPU_ON)
+			s->cpu_on = data;
+		if (!run->mmio.is_write)
+			memset(run->mmio.data, 0, sizeof(run->mmio.data));
+		run->mmio.resume_action = GUNYAH_VCPU_RESUME_HANDLED;
+	}
+	return NULL;
+}
+
+/*
+ * vCPU 0 powers the VM off while vCPUs 1-3 run (the stop payload). The
+ * real RM then halts the running vCPUs itself, and a host vcpu_run on them
+ * gets BUSY until the VM has exited: each vCPU's GH_VCPU_RUN must report
+ * the exit (status EXITED, PSCI SYSTEM_OFF = exit type 1), none EBUSY,
+ * none hang. Every vCPU has a thread of its own that only runs it.
+ */
+TEST_F_TIMEOUT(guest, stop_with_running_vcpus, 90)
+{
+	struct sigaction sa = { .sa_handler = kick };
+	struct stop_vcpu s[STOP_VCPUS];
+	pthread_t t[STOP_VCPUS];
+	struct timespec ts;
+	char why[WHY_LEN];
+	int i, r, k;
+
+	r = boot(&self->vm, &self->ctx, "stop", GUEST_MEM, GH_MEM_SHARE, STOP_VCPUS,
+		 why, WHY_LEN);
+	self->booted = true;
+	if (r > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(r, 0) TH_LOG("%s", why);
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(KICK_SIGNAL, &sa, NULL);	/* no SA_RESTART: EINTR */
+	memset(s, 0, sizeof(s));
+	for (i = 0; i < STOP_VCPUS; i++) {
+		s[i].vm = &self->vm;
+		s[i].idx = i;
+		ASSERT_EQ(pthread_create(&t[i], NULL, stop_vcpu_thread, &s[i]), 0);
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += RUN_TIMEOUT_MS / 1000;
+	for (i = 0; i < STOP_VCPUS; i++) {
+		if (!pthread_timedjoin_np(t[i], NULL, &ts))
+			continue;
+		/* hung: kick it out of GH_VCPU_RUN */
+		s[i].timed_out = true;
+		__atomic_store_n(&s[i].stop, 1, __ATOMIC_RELEASE);
+		self->vm.run[i]->immediate_exit = 1;
+		for (k = 0; k < 100; k++) {
+			struct timespec tk;
+
+			pthread_kill(t[i], KICK_SIGNAL);
+			clock_gettime(CLOCK_REALTIME, &tk);
+			tk.tv_nsec += 50 * 1000 * 1000;
+			if (tk.tv_nsec >= 1000000000) {
+				tk.tv_sec++;
+				tk.tv_nsec -= 1000000000;
+			}
+			if (!pthread_timedjoin_np(t[i], NULL, &tk))
+				break;
+		}
+		if (k == 100)
+			pthread_detach(t[i]);
+	}
+
+	EXPECT_EQ(s[0].cpu_count, STOP_VCPUS) TH_LOG("vCPUs that checked in");
+	/* PSCI CPU_ON of the first vCPU that does not exist: INTERNAL_FAILURE */
+	EXPECT_EQ(s[0].cpu_on, ((__u64)STOP_VCPUS << 32) | (__u32)-6)
+		TH_LOG("CPU_ON(%d) of a missing vCPU returned %d", STOP_VCPUS,
+		       (int)s[0].cpu_on);
+	for (i = 0; i < STOP_VCPUS; i++) {
+		TH_LOG("vCPU %d: %s%s%s, status %u, exit type %u, %lu MMIO exits", i,
+		       s[i].exited ? "exit reported" : "no exit",
+		       s[i].err ? ", GH_VCPU_RUN: " : "",
+		       s[i].err ? strerror(s[i].err) : "",
+		       s[i].status, s[i].type, s[i].mmio);
+		EXPECT_FALSE(s[i].timed_out)
+			TH_LOG("vCPU %d: GH_VCPU_RUN never returned the exit", i);
+		EXPECT_EQ(s[i].err, 0) TH_LOG("vCPU %d: GH_VCPU_RUN failed for a stopping VM: %s",
+					      i, strerror(s[i].err));
+		EXPECT_TRUE(s[i].exited) TH_LOG("vCPU %d", i);
+		EXPECT_EQ(s[i].status, GUNYAH_VM_STATUS_EXITED) TH_LOG("vCPU %d", i);
+		EXPECT_EQ(s[i].type, 1) TH_LOG("vCPU %d: exit type (PSCI SYSTEM_OFF is 1)", i);
+	}
+}
+
+/* ---- shared windows in /reserved-memory ---- */
+
+#define SHM_SIZE	(64 * 1024UL)
+
+enum shm_kind { SHM_LABELLED, SHM_UNLABELLED, SHM_FRAGMENTED };
+
+struct pfn_page {
+	__u64 pfn;
+	size_t idx;
+};
+
+static int cmp_pfn_desc(const void *a, const void *b)
+{
+	const struct pfn_page *x = a, *y = b;
+
+	return x->pfn < y->pfn ? 1 : x->pfn > y->pfn ? -1 : 0;
+}
+
+/*
+ * @n anonymous pages moved (mremap keeps the frame) into one mapping in
+ * descending physical order: no two neighbours are physically adjacent,
+ * so the parcel has one range per page. NULL if the frame numbers are
+ * not readable (not root).
+ */
+static void *fragmented_window(size_t n)
+{
+	size_t i, pool_n = 2 * n, pg = getpagesize();
+	struct pfn_page *p;
+	char *pool, *win = NULL;
+
+	pool = mmap(NULL, pool_n * pg, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (pool == MAP_FAILED)
+		return NULL;
+	p = calloc(pool_n, sizeof(*p));
+	if (!p)
+		goto out;
+	for (i = 0; i < pool_n; i++) {
+		p[i].pfn = gh_virt_to_pfn(pool + i * pg);
+		p[i].idx = i;
+		if (!p[i].pfn)
+			goto out;
+	}
+	qsort(p, pool_n, sizeof(*p), cmp_pfn_desc);
+	win = mmap(NULL, n * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (win == MAP_FAILED) {
+		win = NULL;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (mremap(pool + p[i].idx * pg, pg, pg, MREMAP_MAYMOVE | MREMAP_FIXED,
+			   win + i * pg) == MAP_FAILED) {
+			munmap(win, n * pg);
+			win = NULL;
+			break;
+		}
+	}
+out:
+	munmap(pool, pool_n * pg);
+	free(p);
+	return win;
+}
+
+/*
+ * hello with lent RAM and a SHM_SIZE shared window after it (label 1,
+ * a restricted-dma-pool /reserved-memory node and a shm vdevice, as the
+ * VMM writes them for Linux guests): 0 when the VM started, -errno of the
+ * failed step (vm->err_what), or 1 when the window cannot be had as
+ * @kind needs it (skip).
+ */
+static int boot_shm(struct gh_vm *vm, struct test_ctx *ctx, enum shm_kind kind,
+		    char *why)
+{
+	size_t len = 0;
+	void *image;
+	int ret;
+
+	image = gh_test_load_payload("hello", &len);
+	if (!image) {
+		snprintf(why, WHY_LEN, "payload hello.bin not found");
+		return -ENOENT;
+	}
+	ret = gh_vm_create(vm, GUNYAH_DEV);
+	vm->mmio_fn = testdev_mmio;
+	vm->opaque = ctx;
+	if (!ret)
+		ret = gh_vm_alloc_mem(vm, GUEST_MEM);
+	if (!ret)
+		ret = gh_vm_load_blob(vm, image, len);
+	free(image);
+	if (!ret && kind == SHM_FRAGMENTED) {
+		vm->shm = fragmented_window(SHM_SIZE / getpagesize());
+		if (!vm->shm || gh_phys_contiguous(vm->shm, SHM_SIZE) != 0) {
+			snprintf(why, WHY_LEN,
+				 "no fragmented window (page frame numbers need root)");
+			return 1;
+		}
+		vm->shm_size = SHM_SIZE;
+		vm->shm_map_size = SHM_SIZE;
+		vm->shm_contiguous = 0;
+	} else if (!ret) {
+		ret = gh_vm_alloc_shm(vm, SHM_SIZE);
+		if (!ret && vm->shm_contiguous != 1) {
+			snprintf(why, WHY_LEN, "no physically contiguous window (%s)",
+				 vm->shm_contiguous ? "frame numbers need root" :
+				 "no run of free pages");
+			return 1;
+		}
+	}
+	vm->shm_no_label = kind == SHM_UNLABELLED;
+	if (!ret)
+		ret = gh_vm_setup_dtb(vm, 1, "gunyah-selftest");
+	if (!ret)
+		ret = gh_vm_map_mem(vm, GH_MEM_LEND, 0);
+	if (!ret)
+		ret = gh_vm_map_shm(vm, vm->shm_label);
+	if (!ret)
+		ret = gh_vm_set_dtb_config(vm);
+	if (!ret)
+		ret = gh_vm_add_vcpus(vm, 1);
+	if (!ret)
+		ret = gh_vm_start(vm);
+	if (ret)
+		snprintf(why, WHY_LEN, "%s: %s", vm->err_what, strerror(-ret));
+	return ret;
+}
+
+/* A physically contiguous window with qcom,label: the RM accepts it. */
+TEST_F_TIMEOUT(guest, shm_window_labelled, 60)
+{
+	char why[WHY_LEN];
+	int r;
+
+	r = boot_shm(&self->vm, &self->ctx, SHM_LABELLED, why);
+	self->booted = true;
+	if (r > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(r, 0) TH_LOG("%s", why);
+	run(&self->vm, why, WHY_LEN);
+	ASSERT_TRUE(exited_off(&self->vm)) TH_LOG("%s", why);
+}
+
+/*
+ * The same window without qcom,label: the real RM matches an unlabelled
+ * /reserved-memory node only to a parcel the guest has already accepted,
+ * so VM_START fails ("No memparcel matching").
+ */
+TEST_F_TIMEOUT(guest, shm_window_unlabelled, 60)
+{
+	char why[WHY_LEN];
+	int r;
+
+	r = boot_shm(&self->vm, &self->ctx, SHM_UNLABELLED, why);
+	self->booted = true;
+	if (r > 0)
+		SKIP(return, "%s", why);
+	TH_LOG("%s", r ? why : "started");
+	ASSERT_LT(r, 0) TH_LOG("a window without qcom,label was accepted");
+	EXPECT_STREQ(self->vm.err_what, "GH_VM_START");
+	/* the RM's refusal as an errno that says so: no ENOSPC */
+	EXPECT_TRUE(r == -EINVAL || r == -EPERM) TH_LOG("%s", why);
+}
+
+/*
+ * A labelled window of pages in descending physical order: the RM accepts
+ * a parcel at a /reserved-memory node's range with one SGL entry, which a
+ * parcel of several physical ranges is not; MEM_ACCEPT fails with
+ * ARGUMENT_INVALID and so does VM_START, which the driver reports as
+ * EINVAL.
+ */
+TEST_F_TIMEOUT(guest, shm_window_fragmented, 60)
+{
+	char why[WHY_LEN];
+	int r;
+
+	r = boot_shm(&self->vm, &self->ctx, SHM_FRAGMENTED, why);
+	self->booted = true;
+	if (r > 0)
+		SKIP(return, "%s", why);
+	TH_LOG("%s", r ? why : "started");
+	ASSERT_LT(r, 0) TH_LOG("a fragmented window was accepted at one range");
+	EXPECT_STREQ(self->vm.err_what, "GH_VM_START");
+	EXPECT_EQ(r, -EINVAL) TH_LOG("%s", why);
+}
+
+/* ---- a RESET that comes late ---- */
+
+#define LATE_RESET_MEM	(16 * MIB)
+
+/*
+ * The real RM takes seconds to reset a VM with lent memory. With the
+ * driver's wait for RESET cut to nothing (reset_timeout_ms = 0), closing a
+ * VM with lent memory leaves the rest of the teardown to the RESET
+ * notification when it comes: then the parcels are reclaimed, the VMID
+ * freed and the pages unpinned. The driver's counters (sysfs vms,
+ * pinned_pages) come back to where they were, the lent memory comes back
+ * zeroed, and as many VMs as before can be created.
+ */
+TEST_F_TIMEOUT(guest, late_reset_releases_vmid, 120)
+{
+	long pinned = drv_counter("pinned_pages"), vms = drv_counter("vms");
+	long pinned_now = -1, vms_now = -1;
+	int cap_before, cap_after, r, i, fd;
+	char why[WHY_LEN];
+	struct probe pr;
+	ssize_t n;
+
+	fd = open(RESET_TIMEOUT_PARAM, O_RDONLY | O_CLOEXEC);
+	ASSERT_GE(fd, 0) TH_LOG(RESET_TIMEOUT_PARAM ": %s (the bounded wait for RESET)",
+				strerror(errno));
+	n = read(fd, self->reset_timeout, sizeof(self->reset_timeout) - 1);
+	close(fd);
+	ASSERT_GT(n, 0);
+	self->reset_timeout[n] = '\0';
+	ASSERT_GE(vms, 0) TH_LOG("no sysfs counters in " GH_TEST_SYSFS);
+	ASSERT_GE(pinned, 0);
+	cap_before = vm_capacity();
+	ASSERT_EQ(gh_test_write_str(RESET_TIMEOUT_PARAM, "0"), 0);
+
+	r = boot(&self->vm, &self->ctx, "hello", LATE_RESET_MEM, GH_MEM_LEND, 1,
+		 why, WHY_LEN);
+	self->booted = true;
+	if (r > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(r, 0) TH_LOG("%s", why);
+	run(&self->vm, why, WHY_LEN);
+	ASSERT_TRUE(exited_off(&self->vm)) TH_LOG("%s", why);
+	gh_vm_destroy(&self->vm);
+	TH_LOG("right after close: vms %ld -> %ld, pinned_pages %ld -> %ld", vms,
+	       drv_counter("vms"), pinned, drv_counter("pinned_pages"));
+
+	for (i = 0; i < 300; i++) {
+		vms_now = drv_counter("vms");
+		pinned_now = drv_counter("pinned_pages");
+		if (vms_now == vms && pinned_now == pinned)
+			break;
+		usleep(100 * 1000);
+	}
+	TH_LOG("after %d ms: vms %ld, pinned_pages %ld", i * 100, vms_now, pinned_now);
+	EXPECT_EQ(vms_now, vms) TH_LOG("the VM was not freed when RESET came");
+	EXPECT_EQ(pinned_now, pinned) TH_LOG("pages still pinned");
+	for (i = 0; i < 50; i++) {
+		r = probe_mem(self->vm.mem, self->vm.mem_size / 8, &pr);
+		if (r != PROBE_SIGNAL)
+			break;
+		usleep(100 * 1000);
+	}
+	EXPECT_EQ(r, PROBE_READ) TH_LOG("lent memory not back");
+	EXPECT_EQ(pr.nonzero, 0) TH_LOG("lent memory not zeroed");
+
+	ASSERT_EQ(gh_test_write_str(RESET_TIMEOUT_PARAM, self->reset_timeout), 0);
+	self->reset_timeout[0] = '\0';
+	cap_after = vm_capacity();
+	TH_LOG("VMs at once: %d before, %d after", cap_before, cap_after);
+	EXPECT_EQ(cap_after, cap_before) TH_LOG("a VMID was not released");
 }
 
 TEST_HARNESS_MAIN

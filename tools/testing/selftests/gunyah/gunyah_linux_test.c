@@ -308,7 +308,8 @@ TEST_F_TIMEOUT(linux_guest, boot_to_userspace, RUN_TIMEOUT_S + 60)
 
 	ASSERT_EQ(end, GH_END_EXITED) TH_LOG("%s", gh_end_str(vm));
 	EXPECT_EQ(vm->status, GUNYAH_VM_STATUS_EXITED);
-	EXPECT_EQ(vm->exit_type, 0) TH_LOG("%s: want PSCI SYSTEM_OFF", gh_end_str(vm));
+	/* poweroff: PSCI SYSTEM_OFF, the RM's exit type 1 (PLATFORM_OFF) */
+	EXPECT_EQ(vm->exit_type, 1) TH_LOG("%s: want PSCI SYSTEM_OFF", gh_end_str(vm));
 }
 
 TEST_HARNESS_MAIN

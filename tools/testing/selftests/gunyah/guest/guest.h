@@ -60,7 +60,7 @@
 #define GUEST_GICR_STRIDE	0x20000UL
 #define GUEST_GICR_BASE(nr_vcpus)	(GUEST_GICD_BASE - GUEST_GICR_STRIDE * (nr_vcpus))
 #define GUEST_GICR(cpu, nr_vcpus)	(GUEST_GICR_BASE(nr_vcpus) + GUEST_GICR_STRIDE * (cpu))
-#define GUEST_NR_IRQS		128	/* INTIDs 0..127 */
+#define GUEST_NR_IRQS		288	/* INTIDs 0..287: SPIs 0..255, as QEMU's */
 #define GUEST_SPI_INTID(spi)	((spi) + 32)
 #define GUEST_VTIMER_PPI	27	/* virtual timer INTID */
 
@@ -108,7 +108,11 @@
 #define IRQT_ERR_TIMEOUT	7	/* an interrupt did not come */
 #define IRQT_ERR_CPU_ON		8	/* PSCI CPU_ON failed */
 
-/* irq payload: TESTDEV_ARG = SPI | level << 8 | count << 16 */
+/*
+ * irq payload: TESTDEV_ARG = SPI | level << 8 | count << 16; count is the
+ * number of signals (edge: rounds after the early check; level: the first
+ * while the SPI is disabled, on TESTDEV_SYNC 0, then count - 1 rounds).
+ */
 #define IRQTEST_EDGE_SPI	10
 #define IRQTEST_LEVEL_SPI	11
 #define IRQTEST_ARG(spi, level, n)	((spi) | (!!(level) << 8) | ((n) << 16))

@@ -11,21 +11,23 @@
  * not: the edge was consumed). Then 20 ms with IRQs on must bring no
  * further interrupt.
  *
- * Level: one signal. The handler masks the SPI and reports it still
- * pending: the doorbell keeps the line asserted (Linux sets ack_mask 0 on
- * level irqfds), so unmasking it must deliver it once more.
+ * Level: n signals, one interrupt each. The first comes while the SPI is
+ * still disabled (TESTDEV_SYNC 0: the host signals before the write
+ * returns) and must be taken once the payload enables it; then n - 1
+ * rounds as for edge. A level doorbell is asserted by a signal and cleared
+ * when the guest takes the interrupt (Gunyah's ack mask, which the driver
+ * sets on level irqfds), so the handler finds it no longer pending and,
+ * with no further signal, it never comes again: 20 ms with IRQs on must
+ * bring no interrupt beyond the n.
  *
  * Last report: IRQT_COUNT(handled interrupts of the SPI).
  */
 #include "gic.h"
 
 static u32 test_intid;
-static int test_level;
 
 void irq_handler(u32 cpu, u32 intid)
 {
-	if (intid == test_intid && test_level)
-		gic_irq_disable(intid);
 	report(IRQT_IRQ(cpu, intid, gic_irq_pending(intid), gic_irq_count[cpu][intid]));
 }
 
@@ -34,7 +36,7 @@ void guest_main(u64 dtb)
 	u64 arg = r64(TESTDEV(TESTDEV_ARG));
 	u64 freq = read_cntfrq();
 	u32 i, n = IRQTEST_ARG_N(arg), base;
-	int ret, boot_pending;
+	int ret, boot_pending, test_level;
 
 	test_intid = GUEST_SPI_INTID(IRQTEST_ARG_SPI(arg));
 	test_level = IRQTEST_ARG_LEVEL(arg);
@@ -45,6 +47,11 @@ void guest_main(u64 dtb)
 	}
 	boot_pending = gic_irq_pending(test_intid);
 	gic_irq_config(test_intid, test_level, GIC_PRIO_DEFAULT, 0);
+	if (test_level) {
+		/* signalled while disabled: held, taken once enabled */
+		w64(TESTDEV(TESTDEV_SYNC), 0);
+		local_irq_enable();
+	}
 	gic_irq_enable(test_intid);
 
 	if (!test_level) {
@@ -57,12 +64,14 @@ void guest_main(u64 dtb)
 		}
 		gic_wait_spin(test_intid, base + n + 1, freq / 50);
 	} else {
-		w64(TESTDEV(TESTDEV_SYNC), 1);
-		gic_wait_wfi(test_intid, 1);
-		/* masked by the handler; still asserted */
-		gic_irq_enable(test_intid);
-		if (gic_wait_spin(test_intid, 2, freq))
+		if (gic_wait_spin(test_intid, 1, freq))
 			report(IRQT_ERROR(IRQT_ERR_TIMEOUT));
+		for (i = 2; i <= n; i++) {
+			w64(TESTDEV(TESTDEV_SYNC), i);
+			gic_wait_wfi(test_intid, i);
+		}
+		/* no signal, no interrupt: the doorbell was cleared */
+		gic_wait_spin(test_intid, n + 1, freq / 50);
 	}
 	local_irq_disable();
 	report(IRQT_COUNT(gic_irq_count[0][test_intid]));
