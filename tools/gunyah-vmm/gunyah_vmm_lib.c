@@ -456,10 +456,11 @@ static int cmp_pfn(const void *a, const void *b)
 /*
  * A window of @n pages backed by consecutive frames, from a faulted-in pool
  * of @pool_n anonymous pages: find a run of @n consecutive frames in it and
- * move those pages (mremap keeps the frame) into place in frame order.
- * The window, or NULL when the pool has no such run.
+ * move those pages (mremap keeps the frame) into place in frame order, at
+ * @at if not NULL (replacing what is mapped there). The window, or NULL
+ * when the pool has no such run.
  */
-static void *contiguous_from_pool(size_t n, size_t pool_n)
+static void *contiguous_from_pool(size_t n, size_t pool_n, void *at)
 {
 	struct pool_page *pg;
 	size_t i, run = 0, start = 0;
@@ -491,7 +492,8 @@ static void *contiguous_from_pool(size_t n, size_t pool_n)
 	}
 	if (run < n)
 		goto out;
-	win = mmap(NULL, n * SZ_4K, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	win = mmap(at, n * SZ_4K, PROT_NONE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | (at ? MAP_FIXED : 0), -1, 0);
 	if (win == MAP_FAILED) {
 		win = NULL;
 		goto out;
@@ -499,7 +501,8 @@ static void *contiguous_from_pool(size_t n, size_t pool_n)
 	for (i = 0; i < n; i++) {
 		if (mremap(pool + pg[start + i].idx * SZ_4K, SZ_4K, SZ_4K,
 			   MREMAP_MAYMOVE | MREMAP_FIXED, win + i * SZ_4K) == MAP_FAILED) {
-			munmap(win, n * SZ_4K);
+			if (!at)
+				munmap(win, n * SZ_4K);
 			win = NULL;
 			goto out;
 		}
@@ -511,23 +514,35 @@ out:
 	return win;
 }
 
-int gh_vm_alloc_shm(struct gh_vm *vm, size_t size)
+void *gh_alloc_phys_contiguous(size_t size, void *at)
 {
 	size_t n = size / SZ_4K, mult;
 	void *p = NULL;
+
+	if (!n || (size & (SZ_4K - 1)))
+		return NULL;
+	/* Pools of 2, 4, 8 times the window, at most 256 MiB. */
+	for (mult = 2; !p && mult <= 8 && n * mult <= (256ULL << 20) / SZ_4K; mult *= 2)
+		p = contiguous_from_pool(n, n * mult, at);
+	if (p && gh_phys_contiguous(p, size) != 1) {
+		munmap(p, size);
+		p = NULL;
+	}
+	return p;
+}
+
+int gh_vm_alloc_shm(struct gh_vm *vm, size_t size)
+{
+	void *p;
 
 	if (!size || (size & (SZ_4K - 1))) {
 		errno = EINVAL;
 		return fail(vm, "shared window size");
 	}
-	/* Pools of 2, 4, 8 times the window, at most 256 MiB. */
-	for (mult = 2; !p && mult <= 8 && n * mult <= (256ULL << 20) / SZ_4K; mult *= 2)
-		p = contiguous_from_pool(n, n * mult);
-	if (p && gh_phys_contiguous(p, size) == 1) {
+	p = gh_alloc_phys_contiguous(size, NULL);
+	if (p) {
 		vm->shm_contiguous = 1;
 	} else {
-		if (p)
-			munmap(p, size);
 		p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)

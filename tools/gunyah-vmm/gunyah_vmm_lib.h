@@ -225,6 +225,13 @@ int gh_phys_contiguous(const void *p, size_t size);
 /* The page frame number behind @p (faulted in), or 0 if unknown. */
 __u64 gh_virt_to_pfn(const void *p);
 /*
+ * @size bytes (page multiple) of read-write anonymous memory backed by
+ * physically consecutive pages, as gh_vm_alloc_shm() gets them; at @at if
+ * not NULL (MAP_FIXED: what was mapped there is replaced; on failure it
+ * may be gone). NULL if no such run of pages was found.
+ */
+void *gh_alloc_phys_contiguous(size_t size, void *at);
+/*
  * The PL011's interrupt (SPI GH_GUEST_UART_SPI, level-high as on QEMU's
  * virt) through a level irqfd with label GH_GUEST_UART_LABEL, so that the
  * trigger in the guest's DT is the one its doorbell has (a level SPI bound
