@@ -24,6 +24,8 @@
 #define TESTDEV_SYNC		0x030	/* w64: a step number; the host acts on it */
 #define TESTDEV_IRQ_EARLY	0x038	/* w64: irq payload, see IRQTEST_EARLY() */
 #define TESTDEV_HEARTBEAT	0x040	/* w64: a counter, forever (spin payload) */
+#define TESTDEV_IRQ_LINE	0x048	/* r64: the test device's interrupt line */
+#define TESTDEV_IRQ_ACK		0x050	/* w64: lower the test device's line */
 #define TESTDEV_READ_BASE	0x100	/* reads in [0x100, 0x200) */
 #define TESTDEV_WRITE_BASE	0x200	/* writes in [0x200, 0x300) */
 
@@ -132,6 +134,24 @@
 
 /* ipi payload: SGI between vCPU 0 and vCPU 1 */
 #define IPITEST_SGI		3
+
+/*
+ * qemu_dev payload: a VM laid out as QEMU's virt machine lays it out for
+ * its Gunyah accelerator (RAM at 1 GiB, GICv3 distributor at 128 MiB with
+ * the redistributors upward from QEMUVM_GICR_BASE, SPIs 0-255 each behind
+ * a level doorbell). The test device's interrupt is SPI QEMUVM_DEV_SPI
+ * (QEMU's first virtio-mmio SPI); its line stays high from a TESTDEV_SYNC
+ * write until a TESTDEV_IRQ_ACK. TESTDEV_ARG = rounds. Reports: the DTB
+ * IPA, the FDT magic read little-endian, the INTIDs the distributor has,
+ * one IRQT_IRQ per interrupt of any SPI, IRQT_COUNT(all SPI interrupts).
+ */
+#define QEMUVM_RAM_BASE		0x40000000UL
+#define QEMUVM_GICD_BASE	0x08000000UL
+#define QEMUVM_GICR_BASE	0x080a0000UL
+#define QEMUVM_GICR_SIZE	0x00f60000UL
+#define QEMUVM_NR_SPIS		256
+#define QEMUVM_DEV_SPI		16
+#define QEMUVM_UART_SPI		1
 
 /* ioevent payload: writes to this page, see ioevent.h */
 #define GUEST_IOEVT_BASE	0x0b000000UL
