@@ -514,6 +514,9 @@ out:
 	return win;
 }
 
+#define POOL_MIN	((4ULL << 20) / SZ_4K)
+#define POOL_MAX	((256ULL << 20) / SZ_4K)
+
 void *gh_alloc_phys_contiguous(size_t size, void *at)
 {
 	size_t n = size / SZ_4K, mult;
@@ -521,9 +524,17 @@ void *gh_alloc_phys_contiguous(size_t size, void *at)
 
 	if (!n || (size & (SZ_4K - 1)))
 		return NULL;
-	/* Pools of 2, 4, 8 times the window, at most 256 MiB. */
-	for (mult = 2; !p && mult <= 8 && n * mult <= (256ULL << 20) / SZ_4K; mult *= 2)
-		p = contiguous_from_pool(n, n * mult, at);
+	/*
+	 * Pools of 2, 8, 32 times the window, at least 4 MiB (the pages
+	 * freed last, scattered, come first), at most 256 MiB.
+	 */
+	for (mult = 2; !p && mult <= 32; mult *= 4) {
+		size_t pool_n = n * mult < POOL_MIN ? POOL_MIN : n * mult;
+
+		if (pool_n > POOL_MAX)
+			break;
+		p = contiguous_from_pool(n, pool_n, at);
+	}
 	if (p && gh_phys_contiguous(p, size) != 1) {
 		munmap(p, size);
 		p = NULL;
