@@ -213,11 +213,27 @@ static void v14_fill_ioeventfd(struct gh_fn_desc *desc,
 	desc->arg = (__u64)(uintptr_t)arg;
 }
 
+/*
+ * QEMU's accelerator names the RM's exit types itself, with this tag and
+ * these constants, until a UAPI header has them: the header must not define
+ * them, or QEMU stops compiling.
+ */
+enum gh_vm_exit_type {
+	GH_RM_EXIT_TYPE_VM_EXIT = 0,
+	GH_RM_EXIT_TYPE_PSCI_POWER_OFF = 1,
+	GH_RM_EXIT_TYPE_PSCI_SYSTEM_RESET = 2,
+	GH_RM_EXIT_TYPE_PSCI_SYSTEM_RESET2 = 3,
+	GH_RM_EXIT_TYPE_WDT_BITE = 4,
+	GH_RM_EXIT_TYPE_HYP_ERROR = 5,
+	GH_RM_EXIT_TYPE_ASYNC_EXT_ABORT = 6,
+	GH_RM_EXIT_TYPE_VM_FORCE_STOPPED = 7,
+};
+
 /* What a v14 VMM learns from its run page. */
 struct v14_exit {
 	enum gh_vcpu_exit reason;
 	enum gh_vm_status status;
-	__u16 exit_type;
+	enum gh_vm_exit_type exit_type;
 	__u32 reason_size;
 	__u8 exit_reason[GH_VM_MAX_EXIT_REASON_SIZE];
 	__u64 mmio_addr;
@@ -563,7 +579,7 @@ TEST(v14_reads_driver_layout)
 	v14_decode_exit(&v14, &e);
 	EXPECT_EQ(e.reason, GH_VCPU_EXIT_STATUS);
 	EXPECT_EQ(e.status, GH_VM_STATUS_EXITED);
-	EXPECT_EQ(e.exit_type, 2);
+	EXPECT_EQ(e.exit_type, GH_RM_EXIT_TYPE_PSCI_SYSTEM_RESET);
 	EXPECT_EQ(e.reason_size, 4);
 	EXPECT_EQ(memcmp(e.exit_reason, reason, sizeof(reason)), 0);
 
@@ -661,6 +677,7 @@ TEST_F(dev, v14_client)
 	struct gh_userspace_memory_region region;
 	struct gh_vm_dtb_config dtb = { GUEST_BASE, 0 };
 	struct gh_vm_firmware_config fw = { GUEST_BASE, 0 };
+	struct gh_vm_boot_context boot = { 0, 0, GUEST_BASE };
 	struct gh_fn_vcpu_arg vcpu_arg;
 	struct gh_fn_irqfd_arg irqfd;
 	struct gh_fn_ioeventfd_arg ioevent;
@@ -701,6 +718,13 @@ TEST_F(dev, v14_client)
 	EXPECT_ERRNO(ioctl(self->vm, GH_VM_ANDROID_SET_FW_CONFIG, &fw), EINVAL);
 	fw.size = self->page;
 	EXPECT_EQ(ioctl(self->vm, GH_VM_ANDROID_SET_FW_CONFIG, &fw), 0);
+
+	/* crosvm's GH_ names for the v17 boot context */
+	boot.reg = GH_VM_BOOT_CONTEXT_REG(REG_SET_PC, 0);
+	EXPECT_EQ(ioctl(self->vm, GH_VM_SET_BOOT_CONTEXT, &boot), 0)
+		TH_LOG("GH_VM_SET_BOOT_CONTEXT: %s", strerror(errno));
+	boot.reg = GH_VM_BOOT_CONTEXT_REG(REG_SET_PC, 1);
+	EXPECT_ERRNO(ioctl(self->vm, GH_VM_SET_BOOT_CONTEXT, &boot), EINVAL);
 
 	/* A vCPU and its run page */
 	v14_fill_vcpu(&desc, &vcpu_arg, 0);
