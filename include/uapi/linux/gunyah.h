@@ -622,7 +622,7 @@ struct gunyah_vcpu_run {
 #define GH_VM_ADD_FUNCTION		GUNYAH_VM_ADD_FUNCTION
 #define GH_VM_REMOVE_FUNCTION		GUNYAH_VM_REMOVE_FUNCTION
 #define GH_VCPU_RUN			GUNYAH_VCPU_RUN
-/* Not in v14: the GH_ names of two v17 ioctls, used by crosvm. */
+/* Not in v14: crosvm's GH_ names for the boot context of v17. */
 #define GH_VM_SET_BOOT_CONTEXT		GUNYAH_VM_SET_BOOT_CONTEXT
 #define GH_VM_BOOT_CONTEXT_REG_SHIFT	GUNYAH_VM_BOOT_CONTEXT_REG_SHIFT
 #define GH_VM_BOOT_CONTEXT_REG(reg, idx)	GUNYAH_VM_BOOT_CONTEXT_REG(reg, idx)
