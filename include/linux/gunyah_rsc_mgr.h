@@ -144,9 +144,11 @@ struct gunyah_rm_vm_status_payload {
 
 /**
  * enum gunyah_rm_vm_exit_type - How a VM exited (VM_EXITED notification)
- * @GUNYAH_RM_VM_EXIT_TYPE_VM_EXIT: PSCI SYSTEM_OFF.
- * @GUNYAH_RM_VM_EXIT_TYPE_PLATFORM_OFF: Platform power off.
- * @GUNYAH_RM_VM_EXIT_TYPE_PLATFORM_RESET: Platform reset.
+ * @GUNYAH_RM_VM_EXIT_TYPE_VM_EXIT: The guest's own VM_EXIT call to the RM.
+ * @GUNYAH_RM_VM_EXIT_TYPE_PLATFORM_OFF: Platform power off: a guest's PSCI
+ *                                       SYSTEM_OFF.
+ * @GUNYAH_RM_VM_EXIT_TYPE_PLATFORM_RESET: Platform reset: a guest's PSCI
+ *                                         SYSTEM_RESET.
  * @GUNYAH_RM_VM_EXIT_TYPE_PSCI_SYSTEM_RESET2: PSCI SYSTEM_RESET2.
  * @GUNYAH_RM_VM_EXIT_TYPE_WDT_BITE: Watchdog bite.
  * @GUNYAH_RM_VM_EXIT_TYPE_SOFT_ERR: Software error (crash).

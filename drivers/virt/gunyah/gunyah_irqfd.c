@@ -9,6 +9,7 @@
  * reports it in VM_GET_HYP_RESOURCES, when the VM starts.
  */
 
+#include <kunit/visibility.h>
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/gunyah.h>
@@ -23,7 +24,11 @@
 
 /* The doorbell flag an irqfd raises */
 #define GUNYAH_IRQFD_BELL_FLAG	BIT_ULL(0)
-/* The masks of a doorbell after reset: every flag enabled and acknowledged */
+/*
+ * The masks an edge irqfd relies on: every flag enabled and acknowledged,
+ * one assertion per signal. Restored when a level irqfd goes, since the next
+ * irqfd with the label may be an edge one.
+ */
 #define GUNYAH_IRQFD_BELL_DEFAULT_MASK	(~0ULL)
 
 /**
@@ -50,6 +55,35 @@ struct gunyah_irqfd {
 	bool pending;
 	bool level;
 };
+
+/**
+ * gunyah_irqfd_bell_masks() - The doorbell masks an irqfd sets
+ * @level: The irqfd is a level one (GUNYAH_IRQFD_FLAGS_LEVEL).
+ * @enable: Set to the enable mask.
+ * @ack: Set to the acknowledge mask.
+ *
+ * Gunyah doorbells (hyp/ipc/doorbell in the hypervisor): the interrupt is
+ * asserted while (flags & enable), each assertion clears (flags & ack), and
+ * the virtual GIC asks the doorbell again whether the line is pending after
+ * the guest's EOI. A level irqfd enables and acknowledges its flag: one
+ * signal is one assertion, which ends when the guest takes the interrupt;
+ * the line asserts again only on the next signal. (With ack 0 the line would
+ * stay asserted from the first signal until the VM is reset.) An edge irqfd
+ * keeps the masks the doorbell has.
+ *
+ * Return: true when @enable and @ack must be set on the doorbell.
+ */
+VISIBLE_IF_KUNIT bool gunyah_irqfd_bell_masks(bool level, u64 *enable,
+					      u64 *ack)
+{
+	if (!level)
+		return false;
+
+	*enable = GUNYAH_IRQFD_BELL_FLAG;
+	*ack = GUNYAH_IRQFD_BELL_FLAG;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(gunyah_irqfd_bell_masks);
 
 /* Ring the doorbell, or remember the signal until it exists. */
 static void gunyah_irqfd_ring(struct gunyah_irqfd *irqfd)
@@ -124,25 +158,15 @@ static bool gunyah_irqfd_populate(struct gunyah_vm_resource_ticket *ticket,
 	struct device *dev = irqfd->f->ghvm->rm->dev;
 	enum gunyah_error gh_error;
 	unsigned long flags;
+	u64 enable, ack;
 	bool pending;
 
 	if (irqfd->ghrsc)
 		return false;
 
-	if (irqfd->level) {
-		/*
-		 * What doorbells offer for level: the interrupt is asserted
-		 * while (flags & enable_mask), and the guest taking it clears
-		 * (flags & ack_mask). Enable our flag and never clear it on
-		 * acknowledge: from the first signal on the line stays
-		 * asserted, also after the guest's EOI (the host cannot clear
-		 * a doorbell, and there is no resample), until the doorbell is
-		 * reset with the VM. The guest masks the interrupt when done.
-		 * The default masks (all ones) give edge behaviour.
-		 */
-		gh_error = gunyah_hypercall_doorbell_mask(ghrsc->capid,
-							  GUNYAH_IRQFD_BELL_FLAG,
-							  0);
+	if (gunyah_irqfd_bell_masks(irqfd->level, &enable, &ack)) {
+		gh_error = gunyah_hypercall_doorbell_mask(ghrsc->capid, enable,
+							  ack);
 		if (gh_error != GUNYAH_ERROR_OK) {
 			/* Then the start fails: no silent edge behaviour. */
 			dev_err(dev, "VM %u irqfd label %u: doorbell_mask failed: %d\n",

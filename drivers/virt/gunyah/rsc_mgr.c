@@ -128,6 +128,11 @@ static void gunyah_rm_notif_work(struct work_struct *work)
 		notification.size = notif->size;
 		blocking_notifier_call_chain(&rm->nh, notif->msg_id,
 					     &notification);
+		/*
+		 * After the subscribers, outside of the chain: a VM whose
+		 * teardown waited for this RESET unsubscribes as it ends.
+		 */
+		gunyah_vm_mgr_notification(rm, &notification);
 
 		kfree(notif->payload);
 		kfree(notif);
@@ -164,6 +169,8 @@ struct gunyah_rm *gunyah_rm_core_create(struct device *dev,
 	INIT_LIST_HEAD(&rm->notif_list);
 	INIT_WORK(&rm->notif_work, gunyah_rm_notif_work);
 	mutex_init(&rm->vmid_lock);
+	mutex_init(&rm->deferred_lock);
+	INIT_LIST_HEAD(&rm->deferred_vms);
 
 	return rm;
 }
@@ -175,7 +182,9 @@ static void gunyah_rm_release(struct kref *kref)
 
 	WARN_ON(!rm->stopped);
 	WARN_ON(!xa_empty(&rm->calls));
+	WARN_ON(!list_empty(&rm->deferred_vms));
 	xa_destroy(&rm->calls);
+	mutex_destroy(&rm->deferred_lock);
 	mutex_destroy(&rm->vmid_lock);
 	mutex_destroy(&rm->rx_lock);
 	mutex_destroy(&rm->send_lock);
@@ -657,7 +666,10 @@ ALLOW_ERROR_INJECTION(gunyah_rm_call, ERRNO);
  * @rm: The connection.
  *
  * Outstanding and new calls fail with -ENODEV, received packets are dropped
- * and pending notifications are discarded. The transport must already have
+ * and pending notifications are discarded. The teardowns of VMs that waited
+ * for the RM's RESET end now: no RESET can arrive any more, so their
+ * memory stays pinned and their VMIDs allocated (see gunyah_vm_mgr_stop()).
+ * The transport must already have
  * woken up any sender waiting in &struct gunyah_rm_transport.send and must
  * fail further sends.
  *
@@ -696,6 +708,8 @@ void gunyah_rm_core_stop(struct gunyah_rm *rm)
 		kfree(notif->payload);
 		kfree(notif);
 	}
+
+	gunyah_vm_mgr_stop(rm);
 }
 EXPORT_SYMBOL_IF_KUNIT(gunyah_rm_core_stop);
 

@@ -123,6 +123,11 @@ struct gunyah_rm_rx_state {
  * @vmid_lock: Protects @vmid and @have_vmid.
  * @have_vmid: @vmid is valid.
  * @vmid: Our own VMID, cached.
+ * @deferred_lock: Protects @deferred_vms and @deferred_stopped.
+ * @deferred_vms: &struct gunyah_vm whose teardown waits for the RM's RESET
+ *                status (vm_mgr.c).
+ * @deferred_stopped: The connection stopped: no teardown is deferred any
+ *                    more.
  * @miscdev: /dev/gunyah.
  * @debugfs: /sys/kernel/debug/gunyah (CONFIG_GUNYAH_DEBUGFS).
  * @benches: Its benchmark files (CONFIG_GUNYAH_DEBUGFS).
@@ -154,6 +159,10 @@ struct gunyah_rm {
 	bool have_vmid;
 	u16 vmid;
 
+	struct mutex deferred_lock; /* deferred_vms, deferred_stopped */
+	struct list_head deferred_vms;
+	bool deferred_stopped;
+
 	struct miscdevice miscdev;
 #ifdef CONFIG_GUNYAH_DEBUGFS
 	struct dentry *debugfs;
@@ -169,6 +178,9 @@ int gunyah_rm_error_remap(u32 rm_error);
 
 int gunyah_vm_mgr_register(struct gunyah_rm *rm);
 void gunyah_vm_mgr_unregister(struct gunyah_rm *rm);
+void gunyah_vm_mgr_notification(struct gunyah_rm *rm,
+				const struct gunyah_rm_notification *notif);
+void gunyah_vm_mgr_stop(struct gunyah_rm *rm);
 
 #ifdef CONFIG_GUNYAH_DEBUGFS
 void gunyah_rm_debugfs_register(struct gunyah_rm *rm);

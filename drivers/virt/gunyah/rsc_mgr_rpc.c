@@ -552,12 +552,23 @@ static int gunyah_rm_common_vmid_call(struct gunyah_rm *rm, u32 message_id,
  * @rm: The RM connection.
  * @vmid: The VM, initialized with gunyah_rm_vm_init().
  *
+ * The real RM answers NORESOURCE to VM_START for whatever fails while it
+ * builds the VM from its DT and parcels: a /reserved-memory node that no
+ * parcel matches, a shared parcel it cannot accept at the node's range
+ * (ARGUMENT_INVALID inside the RM), a vdevice it cannot create. That is a
+ * VM configuration the RM refuses, not a lack of space: -EINVAL, the errno
+ * of an RM that replies ARGUMENT_INVALID itself.
+ *
  * Context: Process context; sleeps.
- * Return: 0 on success, or a negative errno.
+ * Return: 0 on success, -EINVAL when the RM refuses the VM's configuration,
+ * or another negative errno.
  */
 int gunyah_rm_vm_start(struct gunyah_rm *rm, u16 vmid)
 {
-	return gunyah_rm_common_vmid_call(rm, GUNYAH_RM_RPC_VM_START, vmid);
+	int ret;
+
+	ret = gunyah_rm_common_vmid_call(rm, GUNYAH_RM_RPC_VM_START, vmid);
+	return ret == -ENOSPC ? -EINVAL : ret;
 }
 EXPORT_SYMBOL_GPL(gunyah_rm_vm_start);
 ALLOW_ERROR_INJECTION(gunyah_rm_vm_start, ERRNO);

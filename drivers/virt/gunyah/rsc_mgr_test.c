@@ -1489,6 +1489,363 @@ static void gunyah_vm_test_resource_tickets(struct kunit *test)
 	mutex_destroy(&ghvm->lock);
 }
 
+/* VM_START: the real RM's NORESOURCE is a refused configuration. */
+static int test_do_vm_start(struct test_call *call)
+{
+	return gunyah_rm_vm_start(call->rm, 45);
+}
+
+static void gunyah_rm_test_vm_start_errors(struct kunit *test)
+{
+	static const struct {
+		u32 rm_error;
+		int err;
+	} cases[] = {
+		{ GUNYAH_RM_ERROR_NORESOURCE, -EINVAL },
+		{ GUNYAH_RM_ERROR_ARGUMENT_INVALID, -EINVAL },
+		{ GUNYAH_RM_ERROR_VM_STATE, -EINVAL },
+		{ GUNYAH_RM_ERROR_DENIED, -EPERM },
+		{ GUNYAH_RM_ERROR_NOMEM, -ENOMEM },
+		{ GUNYAH_RM_ERROR_BUSY, -EBUSY },
+	};
+	struct test_ctx *ctx = test->priv;
+	struct test_call *call;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		call = test_start_fn(test, test_do_vm_start, NULL);
+		test_wait_packets(test, i + 1);
+		KUNIT_EXPECT_EQ(test, test_packet_msg_id(ctx, i), 0x56000004);
+		test_inject_reply(test, test_packet_seq(ctx, i), 0x56000004,
+				  cases[i].rm_error, NULL, 0);
+		test_wait_call(test, call);
+		KUNIT_EXPECT_EQ_MSG(test, call->ret, cases[i].err,
+				    "RM error %#x", cases[i].rm_error);
+	}
+}
+
+/* Level irqfds: one doorbell assertion per signal (enable 1, ack 1). */
+static void gunyah_irqfd_test_bell_masks(struct kunit *test)
+{
+	u64 enable = 0xdead, ack = 0xdead;
+
+	KUNIT_EXPECT_TRUE(test, gunyah_irqfd_bell_masks(true, &enable, &ack));
+	KUNIT_EXPECT_EQ(test, enable, 1);
+	KUNIT_EXPECT_EQ(test, ack, 1);
+
+	/* Edge irqfds keep the doorbell's own masks */
+	enable = 0xdead;
+	ack = 0xdead;
+	KUNIT_EXPECT_FALSE(test, gunyah_irqfd_bell_masks(false, &enable, &ack));
+	KUNIT_EXPECT_EQ(test, enable, 0xdead);
+	KUNIT_EXPECT_EQ(test, ack, 0xdead);
+}
+
+#define TEST_VMID		45
+
+static int test_do_vm_alloc(struct test_call *call)
+{
+	struct gunyah_vm *ghvm = gunyah_vm_alloc(call->rm);
+
+	if (IS_ERR(ghvm))
+		return PTR_ERR(ghvm);
+	call->data = ghvm;
+	return 0;
+}
+
+static int test_do_vm_put(struct test_call *call)
+{
+	gunyah_vm_put(call->data);
+	return 0;
+}
+
+/* Reply OK to packet @i, a call @msg_id, with @size bytes of @data. */
+static void test_answer(struct kunit *test, unsigned int i, u32 msg_id,
+			const void *data, size_t size)
+{
+	struct test_ctx *ctx = test->priv;
+
+	test_wait_packets(test, i + 1);
+	KUNIT_ASSERT_EQ(test, test_packet_msg_id(ctx, i), msg_id);
+	test_inject_reply(test, test_packet_seq(ctx, i), msg_id,
+			  GUNYAH_RM_ERROR_OK, data, size);
+}
+
+/* A VM from the fake RM (packets 0 and 1), in @status. */
+static struct gunyah_vm *test_vm_create(struct kunit *test,
+					enum gunyah_rm_vm_status status)
+{
+	struct test_call *call;
+	struct gunyah_vm *ghvm;
+	__le32 val;
+
+	call = test_start_fn(test, test_do_vm_alloc, NULL);
+	val = cpu_to_le32(3);
+	test_answer(test, 0, 0x56000024, &val, sizeof(val));
+	val = cpu_to_le32(TEST_VMID);
+	test_answer(test, 1, 0x56000001, &val, sizeof(val));
+	test_wait_call(test, call);
+	KUNIT_ASSERT_EQ(test, call->ret, 0);
+
+	ghvm = call->data;
+	KUNIT_ASSERT_EQ(test, ghvm->vmid, TEST_VMID);
+	/* As if started: the start sequence is not the point here. */
+	spin_lock_irq(&ghvm->status_lock);
+	ghvm->vm_status = status;
+	spin_unlock_irq(&ghvm->status_lock);
+
+	return ghvm;
+}
+
+static void test_inject_status(struct kunit *test, u16 vmid, u8 status)
+{
+	struct test_ctx *ctx = test->priv;
+	struct gunyah_rm_vm_status_payload p = {
+		.vmid = cpu_to_le16(vmid),
+		.vm_status = status,
+	};
+
+	test_inject_msg(test, GUNYAH_RM_RPC_TYPE_NOTIF, 0,
+			GUNYAH_RM_NOTIFICATION_VM_STATUS, &p, sizeof(p));
+	flush_work(&ctx->rm->notif_work);
+}
+
+static void test_inject_exited(struct kunit *test, u16 vmid, u16 type,
+			       const void *reason, u32 reason_size)
+{
+	struct test_ctx *ctx = test->priv;
+	u8 buf[sizeof(struct gunyah_rm_vm_exited_payload) + 16] = {};
+	struct gunyah_rm_vm_exited_payload *p = (void *)buf;
+
+	p->vmid = cpu_to_le16(vmid);
+	p->exit_type = cpu_to_le16(type);
+	p->exit_reason_size = cpu_to_le32(reason_size);
+	memcpy(p->exit_reason, reason, reason_size);
+	test_inject_msg(test, GUNYAH_RM_RPC_TYPE_NOTIF, 0,
+			GUNYAH_RM_NOTIFICATION_VM_EXITED, buf,
+			sizeof(*p) + reason_size);
+	flush_work(&ctx->rm->notif_work);
+}
+
+/* Tear @ghvm down from a work item: VM_RESET is packet @i. */
+static struct test_call *test_vm_put_reset(struct kunit *test,
+					   struct gunyah_vm *ghvm,
+					   unsigned int i)
+{
+	struct test_call *call;
+
+	call = test_start_fn(test, test_do_vm_put, ghvm);
+	test_answer(test, i, 0x56000006, NULL, 0);
+	return call;
+}
+
+/*
+ * The real RM's order: VM_STATUS(EXITED), then VM_EXITED. The exit is
+ * pending (nothing to report) until VM_EXITED, whose type and reason are
+ * kept as they came.
+ */
+static void gunyah_vm_test_status_then_exited(struct kunit *test)
+{
+	static const u8 reason[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct gunyah_vm_exit_info info;
+	struct gunyah_vm *ghvm;
+	struct test_call *call;
+
+	ghvm = test_vm_create(test, GUNYAH_RM_VM_STATUS_RUNNING);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_exit_state(ghvm, NULL),
+			GUNYAH_VM_EXIT_NONE);
+
+	/* Another VM's notifications change nothing */
+	test_inject_status(test, TEST_VMID + 1, GUNYAH_RM_VM_STATUS_EXITED);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_exit_state(ghvm, NULL),
+			GUNYAH_VM_EXIT_NONE);
+
+	test_inject_status(test, TEST_VMID, GUNYAH_RM_VM_STATUS_EXITED);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_exit_state(ghvm, NULL),
+			GUNYAH_VM_EXIT_PENDING);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_status(ghvm, NULL),
+			GUNYAH_RM_VM_STATUS_EXITED);
+	KUNIT_EXPECT_GT(test, gunyah_vm_exit_wait_left(ghvm), 0);
+
+	test_inject_exited(test, TEST_VMID, GUNYAH_RM_VM_EXIT_TYPE_PLATFORM_OFF,
+			   reason, sizeof(reason));
+	KUNIT_EXPECT_EQ(test, gunyah_vm_exit_state(ghvm, &info),
+			GUNYAH_VM_EXIT_DONE);
+	KUNIT_EXPECT_EQ(test, info.type, GUNYAH_RM_VM_EXIT_TYPE_PLATFORM_OFF);
+	KUNIT_EXPECT_EQ(test, info.reason_size, sizeof(reason));
+	KUNIT_EXPECT_MEMEQ(test, info.reason, reason, sizeof(reason));
+
+	/* RESET comes in time: the teardown ends at once */
+	call = test_vm_put_reset(test, ghvm, 2);
+	test_inject_status(test, TEST_VMID, GUNYAH_RM_VM_STATUS_RESET);
+	test_answer(test, 3, 0x56000002, NULL, 0);
+	test_wait_call(test, call);
+}
+
+/* VM_EXITED alone (and the other order) also completes the exit. */
+static void gunyah_vm_test_exited_alone(struct kunit *test)
+{
+	struct gunyah_vm_exit_info info;
+	struct gunyah_vm *ghvm;
+	struct test_call *call;
+
+	ghvm = test_vm_create(test, GUNYAH_RM_VM_STATUS_RUNNING);
+	test_inject_exited(test, TEST_VMID,
+			   GUNYAH_RM_VM_EXIT_TYPE_PLATFORM_RESET, NULL, 0);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_exit_state(ghvm, &info),
+			GUNYAH_VM_EXIT_DONE);
+	KUNIT_EXPECT_EQ(test, info.type, GUNYAH_RM_VM_EXIT_TYPE_PLATFORM_RESET);
+	KUNIT_EXPECT_EQ(test, info.reason_size, 0);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_status(ghvm, NULL),
+			GUNYAH_RM_VM_STATUS_EXITED);
+
+	/* The status after it (older RMs) does not hide the exit again */
+	test_inject_status(test, TEST_VMID, GUNYAH_RM_VM_STATUS_EXITED);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_exit_state(ghvm, &info),
+			GUNYAH_VM_EXIT_DONE);
+	KUNIT_EXPECT_EQ(test, info.type, GUNYAH_RM_VM_EXIT_TYPE_PLATFORM_RESET);
+
+	call = test_vm_put_reset(test, ghvm, 2);
+	test_inject_status(test, TEST_VMID, GUNYAH_RM_VM_STATUS_RESET);
+	test_answer(test, 3, 0x56000002, NULL, 0);
+	test_wait_call(test, call);
+}
+
+/*
+ * VM_STATUS(EXITED) without VM_EXITED: the wait for it is bounded, then the
+ * exit is reported without a type (none is made up).
+ */
+static void gunyah_vm_test_status_alone(struct kunit *test)
+{
+	unsigned int saved = gunyah_vm_exit_timeout_ms;
+	struct gunyah_vm_exit_info info;
+	struct gunyah_vm *ghvm;
+	struct test_call *call;
+	long left;
+
+	gunyah_vm_exit_timeout_ms = 100;
+	ghvm = test_vm_create(test, GUNYAH_RM_VM_STATUS_RUNNING);
+	test_inject_status(test, TEST_VMID, GUNYAH_RM_VM_STATUS_EXITED);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_exit_state(ghvm, NULL),
+			GUNYAH_VM_EXIT_PENDING);
+
+	/* What a vCPU does: wait, bounded */
+	left = wait_event_timeout(ghvm->vcpu_wait,
+				  gunyah_vm_exit_state(ghvm, NULL) ==
+				  GUNYAH_VM_EXIT_DONE,
+				  gunyah_vm_exit_wait_left(ghvm));
+	KUNIT_EXPECT_EQ(test, left, 0);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_exit_wait_left(ghvm), 0);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_exit_state(ghvm, NULL),
+			GUNYAH_VM_EXIT_PENDING);
+	gunyah_vm_exit_timeout(ghvm);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_exit_state(ghvm, &info),
+			GUNYAH_VM_EXIT_DONE);
+	KUNIT_EXPECT_EQ(test, info.type, 0);
+	KUNIT_EXPECT_EQ(test, info.reason_size, 0);
+
+	/* A VM_EXITED after all is what counts */
+	test_inject_exited(test, TEST_VMID,
+			   GUNYAH_RM_VM_EXIT_TYPE_FORCE_STOPPED, NULL, 0);
+	gunyah_vm_exit_state(ghvm, &info);
+	KUNIT_EXPECT_EQ(test, info.type, GUNYAH_RM_VM_EXIT_TYPE_FORCE_STOPPED);
+
+	gunyah_vm_exit_timeout_ms = saved;
+	call = test_vm_put_reset(test, ghvm, 2);
+	test_inject_status(test, TEST_VMID, GUNYAH_RM_VM_STATUS_RESET);
+	test_answer(test, 3, 0x56000002, NULL, 0);
+	test_wait_call(test, call);
+}
+
+static bool test_vm_deferred(struct gunyah_rm *rm, struct gunyah_vm *ghvm)
+{
+	struct gunyah_vm *other;
+	bool found = false;
+
+	mutex_lock(&rm->deferred_lock);
+	list_for_each_entry(other, &rm->deferred_vms, deferred)
+		found |= other == ghvm;
+	mutex_unlock(&rm->deferred_lock);
+
+	return found;
+}
+
+/*
+ * RESET later than reset_timeout_ms: closing the VM returns, the VM stays
+ * counted, and its VMID is freed when RESET arrives.
+ */
+static void gunyah_vm_test_late_reset(struct kunit *test)
+{
+	unsigned int saved = gunyah_vm_reset_timeout_ms;
+	struct test_ctx *ctx = test->priv;
+	int vms = atomic_read(&gunyah_live_vms);
+	int vmids = atomic_read(&gunyah_vm_stats.vmids);
+	struct gunyah_vm *ghvm;
+	struct test_call *call;
+
+	gunyah_vm_reset_timeout_ms = 100;
+	ghvm = test_vm_create(test, GUNYAH_RM_VM_STATUS_EXITED);
+	KUNIT_EXPECT_EQ(test, atomic_read(&gunyah_live_vms), vms + 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&gunyah_vm_stats.vmids), vmids + 1);
+
+	call = test_vm_put_reset(test, ghvm, 2);
+	test_wait_call(test, call);
+	gunyah_vm_reset_timeout_ms = saved;
+
+	/* Waiting for RESET: nothing released, no VM_DEALLOC_VMID yet */
+	KUNIT_EXPECT_TRUE(test, test_vm_deferred(ctx->rm, ghvm));
+	KUNIT_EXPECT_EQ(test, atomic_read(&gunyah_live_vms), vms + 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&gunyah_vm_stats.vmids), vmids + 1);
+	KUNIT_EXPECT_EQ(test, test_num_packets(ctx), 3);
+
+	/* Another VM's RESET is not this one's */
+	test_inject_status(test, TEST_VMID + 1, GUNYAH_RM_VM_STATUS_RESET);
+	KUNIT_EXPECT_TRUE(test, test_vm_deferred(ctx->rm, ghvm));
+
+	/* RESET: VM_DEALLOC_VMID from the notification work */
+	test_inject_msg(test, GUNYAH_RM_RPC_TYPE_NOTIF, 0,
+			GUNYAH_RM_NOTIFICATION_VM_STATUS,
+			&(struct gunyah_rm_vm_status_payload){
+				.vmid = cpu_to_le16(TEST_VMID),
+				.vm_status = GUNYAH_RM_VM_STATUS_RESET,
+			}, sizeof(struct gunyah_rm_vm_status_payload));
+	test_answer(test, 3, 0x56000002, NULL, 0);
+	flush_work(&ctx->rm->notif_work);
+
+	KUNIT_EXPECT_EQ(test, atomic_read(&gunyah_live_vms), vms);
+	KUNIT_EXPECT_EQ(test, atomic_read(&gunyah_vm_stats.vmids), vmids);
+	KUNIT_EXPECT_TRUE(test, list_empty(&ctx->rm->deferred_vms));
+}
+
+/*
+ * The RM connection stops while a VM waits for its RESET: the VM is freed,
+ * its VMID stays allocated (the RM may still hold it).
+ */
+static void gunyah_vm_test_late_reset_rm_gone(struct kunit *test)
+{
+	unsigned int saved = gunyah_vm_reset_timeout_ms;
+	struct test_ctx *ctx = test->priv;
+	int vms = atomic_read(&gunyah_live_vms);
+	int vmids = atomic_read(&gunyah_vm_stats.vmids);
+	struct gunyah_vm *ghvm;
+	struct test_call *call;
+
+	gunyah_vm_reset_timeout_ms = 50;
+	ghvm = test_vm_create(test, GUNYAH_RM_VM_STATUS_EXITED);
+	call = test_vm_put_reset(test, ghvm, 2);
+	test_wait_call(test, call);
+	gunyah_vm_reset_timeout_ms = saved;
+	KUNIT_EXPECT_TRUE(test, test_vm_deferred(ctx->rm, ghvm));
+
+	gunyah_rm_core_stop(ctx->rm);
+	KUNIT_EXPECT_EQ(test, atomic_read(&gunyah_live_vms), vms);
+	KUNIT_EXPECT_TRUE(test, list_empty(&ctx->rm->deferred_vms));
+	KUNIT_EXPECT_EQ(test, test_num_packets(ctx), 3);
+	/* Leaked on purpose; not this suite's to keep counted */
+	KUNIT_EXPECT_EQ(test, atomic_read(&gunyah_vm_stats.vmids), vmids + 1);
+	atomic_dec(&gunyah_vm_stats.vmids);
+}
+
 static struct kunit_case gunyah_rm_rpc_test_cases[] = {
 	KUNIT_CASE_PARAM(gunyah_rm_test_request_fragments,
 			 test_frag_gen_params),
@@ -1512,6 +1869,8 @@ static struct kunit_case gunyah_rm_rpc_test_cases[] = {
 	KUNIT_CASE(gunyah_rm_test_hyp_resources),
 	KUNIT_CASE(gunyah_rm_test_coalesce),
 	KUNIT_CASE(gunyah_vm_test_resource_tickets),
+	KUNIT_CASE(gunyah_rm_test_vm_start_errors),
+	KUNIT_CASE(gunyah_irqfd_test_bell_masks),
 	{}
 };
 
@@ -1520,6 +1879,23 @@ static struct kunit_suite gunyah_rm_rpc_test_suite = {
 	.init = gunyah_rm_test_init,
 	.exit = gunyah_rm_test_exit,
 	.test_cases = gunyah_rm_rpc_test_cases,
+};
+
+/* The VM's exit and teardown, driven by the fake RM's notifications */
+static struct kunit_case gunyah_vm_lifecycle_test_cases[] = {
+	KUNIT_CASE(gunyah_vm_test_status_then_exited),
+	KUNIT_CASE(gunyah_vm_test_exited_alone),
+	KUNIT_CASE(gunyah_vm_test_status_alone),
+	KUNIT_CASE(gunyah_vm_test_late_reset),
+	KUNIT_CASE(gunyah_vm_test_late_reset_rm_gone),
+	{}
+};
+
+static struct kunit_suite gunyah_vm_lifecycle_test_suite = {
+	.name = "gunyah_vm_lifecycle",
+	.init = gunyah_rm_test_init,
+	.exit = gunyah_rm_test_exit,
+	.test_cases = gunyah_vm_lifecycle_test_cases,
 };
 
 /* Hypercall errors map to errnos. */
@@ -1572,7 +1948,8 @@ static struct kunit_suite gunyah_hypercall_test_suite = {
 	.test_cases = gunyah_hypercall_test_cases,
 };
 
-kunit_test_suites(&gunyah_rm_rpc_test_suite, &gunyah_hypercall_test_suite);
+kunit_test_suites(&gunyah_rm_rpc_test_suite, &gunyah_vm_lifecycle_test_suite,
+		  &gunyah_hypercall_test_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests of the Gunyah Resource Manager RPC");

@@ -8,6 +8,7 @@
 #include <linux/file.h>
 #include <linux/gunyah.h>
 #include <linux/interrupt.h>
+#include <linux/jiffies.h>
 #include <linux/kref.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -21,6 +22,9 @@
 
 /* data0 bit of POWERED_OFF: the whole VM exited */
 #define GUNYAH_VCPU_POWERED_OFF_VM_EXITED	BIT_ULL(0)
+
+/* vcpu_run BUSY this long while the VM runs is worth a log line */
+#define GUNYAH_VCPU_BUSY_WARN			(10 * HZ)
 
 /* resume1 actions of vcpu_run after an MMIO access or a page fault */
 #define GUNYAH_ADDRSPACE_VMMIO_ACTION_EMULATE	0
@@ -94,38 +98,118 @@ static irqreturn_t gunyah_vcpu_irq_handler(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+static void gunyah_vcpu_exit_status(struct gunyah_vcpu *vcpu, u32 status,
+				    const struct gunyah_vm_exit_info *info)
+{
+	struct gunyah_vcpu_run *run = vcpu->run;
+
+	run->exit_reason = GUNYAH_VCPU_EXIT_STATUS;
+	memset(&run->status, 0, sizeof(run->status));
+	run->status.status = status;
+	if (info)
+		run->status.exit_info = *info;
+}
+
 /*
- * Fill the run page with the VM's status; false while it runs. Called after
- * gunyah_vm_ensure_started(): a VM still in a state of its start (up to
- * READY) failed to start.
+ * An exiting VM: wait for the RM's VM_EXITED, at most exit_timeout_ms from
+ * when the exit began. Returns 0 once the exit is known (or the wait ran
+ * out: then it is known without type and reason), -EINTR on a signal,
+ * -ENODEV when the vCPU is being removed.
  */
-static bool gunyah_vcpu_check_vm_status(struct gunyah_vcpu *vcpu)
+static int gunyah_vcpu_wait_exit(struct gunyah_vcpu *vcpu)
+{
+	struct gunyah_vm *ghvm = vcpu->ghvm;
+	long left;
+
+	left = wait_event_interruptible_timeout(ghvm->vcpu_wait,
+						gunyah_vm_exit_state(ghvm, NULL) ==
+						GUNYAH_VM_EXIT_DONE ||
+						READ_ONCE(vcpu->unbinding),
+						gunyah_vm_exit_wait_left(ghvm));
+	if (left < 0)
+		return -EINTR;
+	if (READ_ONCE(vcpu->unbinding))
+		return -ENODEV;
+	if (!left)
+		gunyah_vm_exit_timeout(ghvm);
+	return 0;
+}
+
+/*
+ * Fill the run page with the VM's status: 1 when GH_VCPU_RUN must return it,
+ * 0 while the VM runs, or a negative errno. An exit is reported only once
+ * the RM said how the VM exited: its exit type and reason, verbatim. Called
+ * after gunyah_vm_ensure_started(): a VM still in a state of its start (up
+ * to READY) failed to start.
+ */
+static int gunyah_vcpu_check_vm_status(struct gunyah_vcpu *vcpu)
 {
 	struct gunyah_vm_exit_info info;
+	enum gunyah_vm_exit_state exit;
+	int ret;
 
-	switch (gunyah_vm_status(vcpu->ghvm, &info)) {
+	exit = gunyah_vm_exit_state(vcpu->ghvm, &info);
+	if (exit == GUNYAH_VM_EXIT_PENDING) {
+		ret = gunyah_vcpu_wait_exit(vcpu);
+		if (ret)
+			return ret;
+		exit = gunyah_vm_exit_state(vcpu->ghvm, &info);
+	}
+	if (exit == GUNYAH_VM_EXIT_DONE) {
+		gunyah_vcpu_exit_status(vcpu, GUNYAH_VM_STATUS_EXITED, &info);
+		return 1;
+	}
+
+	switch (gunyah_vm_status(vcpu->ghvm, NULL)) {
 	case GUNYAH_RM_VM_STATUS_RUNNING:
-		return false;
+		return 0;
 	case GUNYAH_RM_VM_STATUS_LOAD:
 	case GUNYAH_RM_VM_STATUS_AUTH:
 	case GUNYAH_RM_VM_STATUS_INIT:
 	case GUNYAH_RM_VM_STATUS_READY:
 	case GUNYAH_RM_VM_STATUS_INIT_FAILED:
-		vcpu->run->exit_reason = GUNYAH_VCPU_EXIT_STATUS;
-		vcpu->run->status.status = GUNYAH_VM_STATUS_LOAD_FAILED;
-		return true;
+		gunyah_vcpu_exit_status(vcpu, GUNYAH_VM_STATUS_LOAD_FAILED,
+					NULL);
+		return 1;
 	default:
-		vcpu->run->exit_reason = GUNYAH_VCPU_EXIT_STATUS;
-		vcpu->run->status.status = GUNYAH_VM_STATUS_EXITED;
-		vcpu->run->status.exit_info = info;
-		return true;
+		/* Not running and no exit known: nothing to add. */
+		gunyah_vcpu_exit_status(vcpu, GUNYAH_VM_STATUS_EXITED, &info);
+		return 1;
 	}
 }
 
 static bool gunyah_vcpu_should_wake(struct gunyah_vcpu *vcpu)
 {
 	return READ_ONCE(vcpu->wakeup) || READ_ONCE(vcpu->unbinding) ||
+	       gunyah_vm_exit_state(vcpu->ghvm, NULL) != GUNYAH_VM_EXIT_NONE ||
 	       gunyah_vm_status(vcpu->ghvm, NULL) != GUNYAH_RM_VM_STATUS_RUNNING;
+}
+
+/*
+ * vcpu_run returned BUSY: the vCPU is not the host's to run now. On the real
+ * Gunyah this is the RM running the vCPUs itself while it halts the VM (after
+ * a guest's SYSTEM_OFF or SYSTEM_RESET), until the VM has exited: sleep a
+ * tick, or until the VM's status changes, and call again. A VM that stays
+ * BUSY for long while the RM says it runs is logged, not failed: the VMM
+ * may still stop it with a signal.
+ */
+static int gunyah_vcpu_busy(struct gunyah_vcpu *vcpu, unsigned long *since)
+{
+	struct gunyah_vm *ghvm = vcpu->ghvm;
+	long ret;
+
+	if (!*since) {
+		*since = jiffies ?: 1;
+	} else if (time_after(jiffies, *since + GUNYAH_VCPU_BUSY_WARN)) {
+		dev_warn_ratelimited(ghvm->rm->dev,
+				     "VM %u vCPU %u: vcpu_run busy for %u s and the RM reports no exit\n",
+				     ghvm->vmid, vcpu->id,
+				     jiffies_to_msecs(jiffies - *since) / 1000);
+	}
+
+	ret = wait_event_interruptible_timeout(ghvm->vcpu_wait,
+					       gunyah_vcpu_should_wake(vcpu), 1);
+	return ret < 0 ? -EINTR : 0;
 }
 
 static u64 gunyah_vcpu_resume_action(u8 action)
@@ -166,21 +250,6 @@ static void gunyah_vcpu_resume_data(struct gunyah_vcpu *vcpu, u64 *resume)
 	vcpu->pending = GUNYAH_VCPU_PENDING_NONE;
 }
 
-static void gunyah_vcpu_exit_status(struct gunyah_vcpu *vcpu, u32 status,
-				    u16 type, u64 reason)
-{
-	struct gunyah_vcpu_run *run = vcpu->run;
-
-	run->exit_reason = GUNYAH_VCPU_EXIT_STATUS;
-	memset(&run->status, 0, sizeof(run->status));
-	run->status.status = status;
-	run->status.exit_info.type = type;
-	if (status == GUNYAH_VM_STATUS_EXITED) {
-		run->status.exit_info.reason_size = sizeof(reason);
-		put_unaligned_le64(reason, run->status.exit_info.reason);
-	}
-}
-
 /*
  * Handle one vcpu_run result. Returns 1 to call vcpu_run again, 0 to return
  * to userspace, or a negative errno.
@@ -196,6 +265,16 @@ static int gunyah_vcpu_handle(struct gunyah_vcpu *vcpu,
 		cond_resched();
 		return 1;
 	case GUNYAH_VCPU_STATE_POWERED_OFF:
+		/*
+		 * The whole VM exited: how is the RM's to say, in VM_EXITED;
+		 * the loop waits for it.
+		 */
+		if (resp->state_data[0] & GUNYAH_VCPU_POWERED_OFF_VM_EXITED) {
+			gunyah_vm_exit_pending(vcpu->ghvm,
+					       "vcpu_run reported the VM exited");
+			return 1;
+		}
+		fallthrough;
 	case GUNYAH_VCPU_STATE_EXPECTS_WAKEUP:
 		/*
 		 * Sleep until the wakeup interrupt (which may have fired
@@ -245,12 +324,16 @@ static int gunyah_vcpu_handle(struct gunyah_vcpu *vcpu,
 		vcpu->pending = GUNYAH_VCPU_PENDING_PAGE_FAULT;
 		return 0;
 	case GUNYAH_VCPU_STATE_PSCI_SYSTEM_RESET:
-		gunyah_vcpu_exit_status(vcpu, GUNYAH_VM_STATUS_EXITED,
-					GUNYAH_RM_VM_EXIT_TYPE_PSCI_SYSTEM_RESET2,
-					resp->state_data[0]);
-		return 0;
+		/*
+		 * The RM halts the VM and reports the reset in VM_EXITED
+		 * (PLATFORM_RESET, or PSCI_SYSTEM_RESET2): its type is the
+		 * one reported, not one made up from this state.
+		 */
+		gunyah_vm_exit_pending(vcpu->ghvm,
+				       "vcpu_run reported a PSCI system reset");
+		return 1;
 	case GUNYAH_VCPU_STATE_FAULT:
-		gunyah_vcpu_exit_status(vcpu, GUNYAH_VM_STATUS_CRASHED, 0, 0);
+		gunyah_vcpu_exit_status(vcpu, GUNYAH_VM_STATUS_CRASHED, NULL);
 		return 0;
 	default:
 		dev_warn_ratelimited(vcpu->ghvm->rm->dev,
@@ -264,6 +347,7 @@ static long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 {
 	struct gunyah_hypercall_vcpu_run_resp resp;
 	u64 resume[3] = { 0 };
+	unsigned long busy_since = 0;
 	enum gunyah_error gh_error;
 	int ret;
 
@@ -277,7 +361,11 @@ static long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 
 	if (!vcpu->rsc || READ_ONCE(vcpu->unbinding)) {
 		/* The VM ended, or the RM gave no resource for this vCPU. */
-		ret = gunyah_vcpu_check_vm_status(vcpu) ? 0 : -ENODEV;
+		ret = gunyah_vcpu_check_vm_status(vcpu);
+		if (ret > 0)
+			ret = 0;
+		else if (!ret)
+			ret = -ENODEV;
 		goto out;
 	}
 
@@ -293,8 +381,10 @@ static long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 			ret = -ENODEV;
 			break;
 		}
-		if (gunyah_vcpu_check_vm_status(vcpu)) {
-			ret = 0;
+		ret = gunyah_vcpu_check_vm_status(vcpu);
+		if (ret) {
+			if (ret > 0)
+				ret = 0;
 			break;
 		}
 
@@ -309,6 +399,13 @@ static long gunyah_vcpu_run(struct gunyah_vcpu *vcpu)
 			cond_resched();
 			continue;
 		}
+		if (gh_error == GUNYAH_ERROR_BUSY) {
+			ret = gunyah_vcpu_busy(vcpu, &busy_since);
+			if (ret)
+				break;
+			continue;
+		}
+		busy_since = 0;
 		if (gh_error != GUNYAH_ERROR_OK) {
 			ret = gunyah_error_remap(gh_error);
 			break;

@@ -9,8 +9,10 @@
 #include <linux/device.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/jiffies.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
@@ -74,10 +76,37 @@ static_assert(GH_VM_RECLAIM_REGION == 0x40104113);
 atomic64_t gunyah_pinned_pages = ATOMIC64_INIT(0);
 atomic64_t gunyah_leaked_pages = ATOMIC64_INIT(0);
 atomic_t gunyah_live_vms = ATOMIC_INIT(0);
+EXPORT_SYMBOL_IF_KUNIT(gunyah_live_vms);
 struct gunyah_vm_stats gunyah_vm_stats;
+EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_stats);
 
-/* How long teardown waits for the RM to report a stop or a reset */
+/* How long teardown waits for the RM to report a stop */
 #define GUNYAH_VM_STATUS_TIMEOUT	(10 * HZ)
+
+/*
+ * How long the teardown waits for the RM's RESET status after VM_RESET. The
+ * real RM resets asynchronously, and took more than 10 s for a VM with
+ * 128 MiB of lent memory under QEMU TCG. When RESET comes later, the rest of
+ * the teardown (reclaiming the memory, freeing the VMID) runs when it
+ * arrives.
+ */
+VISIBLE_IF_KUNIT unsigned int gunyah_vm_reset_timeout_ms = 10000;
+EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_reset_timeout_ms);
+module_param_named(reset_timeout_ms, gunyah_vm_reset_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(reset_timeout_ms,
+		 "How long closing a VM waits for the RM to reset it before the reclaim of its memory and VMID is left to the RESET's arrival (ms, default 10000)");
+
+/*
+ * How long the vCPUs of an exiting VM wait for the RM's VM_EXITED after
+ * VM_STATUS(EXITED), or after vcpu_run said the VM exited, before they
+ * report the exit without its type and reason. The real RM sends the two
+ * notifications back to back.
+ */
+VISIBLE_IF_KUNIT unsigned int gunyah_vm_exit_timeout_ms = 2000;
+EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_exit_timeout_ms);
+module_param_named(exit_timeout_ms, gunyah_vm_exit_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(exit_timeout_ms,
+		 "How long vCPUs wait for the RM's VM_EXITED once the VM is exiting (ms, default 2000)");
 
 /*
  * Teardown calls to the RM are tried this many times, this long apart: a
@@ -114,6 +143,7 @@ enum gunyah_rm_vm_status gunyah_vm_status(struct gunyah_vm *ghvm,
 
 	return status;
 }
+EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_status);
 
 /**
  * gunyah_vm_teardown_retry() - Whether to call a failed teardown step again
@@ -161,6 +191,118 @@ static void gunyah_vm_set_status(struct gunyah_vm *ghvm,
 	wake_up_all(&ghvm->vcpu_wait);
 }
 
+/**
+ * gunyah_vm_exit_state() - How far the VM's exit got
+ * @ghvm: The VM.
+ * @info: If not NULL, filled with the exit information (valid in
+ *        GUNYAH_VM_EXIT_DONE).
+ *
+ * Return: &enum gunyah_vm_exit_state.
+ */
+enum gunyah_vm_exit_state gunyah_vm_exit_state(struct gunyah_vm *ghvm,
+					       struct gunyah_vm_exit_info *info)
+{
+	enum gunyah_vm_exit_state state;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ghvm->status_lock, flags);
+	state = ghvm->exit_state;
+	if (info)
+		*info = ghvm->exit_info;
+	spin_unlock_irqrestore(&ghvm->status_lock, flags);
+
+	return state;
+}
+EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_exit_state);
+
+/* Called with the status lock held. */
+static void __gunyah_vm_exit_pending(struct gunyah_vm *ghvm, const char *cause)
+{
+	lockdep_assert_held(&ghvm->status_lock);
+
+	if (ghvm->exit_state != GUNYAH_VM_EXIT_NONE)
+		return;
+	ghvm->exit_state = GUNYAH_VM_EXIT_PENDING;
+	ghvm->exit_pending_since = jiffies;
+	ghvm->exit_pending_cause = cause;
+}
+
+/**
+ * gunyah_vm_exit_pending() - The VM is exiting: its VM_EXITED is awaited
+ * @ghvm: The VM.
+ * @cause: What says so, for the log; a string that lives as long as the
+ *         module.
+ *
+ * No effect once the VM is exiting or exited.
+ */
+void gunyah_vm_exit_pending(struct gunyah_vm *ghvm, const char *cause)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ghvm->status_lock, flags);
+	__gunyah_vm_exit_pending(ghvm, cause);
+	spin_unlock_irqrestore(&ghvm->status_lock, flags);
+	wake_up_all(&ghvm->vcpu_wait);
+}
+
+/**
+ * gunyah_vm_exit_wait_left() - How much longer to wait for VM_EXITED
+ * @ghvm: The VM, exiting.
+ *
+ * Return: jiffies left of exit_timeout_ms since the VM started exiting;
+ * 0 once it ran out.
+ */
+long gunyah_vm_exit_wait_left(struct gunyah_vm *ghvm)
+{
+	unsigned long flags, deadline;
+	long left;
+
+	spin_lock_irqsave(&ghvm->status_lock, flags);
+	deadline = ghvm->exit_pending_since +
+		   msecs_to_jiffies(READ_ONCE(gunyah_vm_exit_timeout_ms));
+	spin_unlock_irqrestore(&ghvm->status_lock, flags);
+
+	left = (long)(deadline - jiffies);
+	return left > 0 ? left : 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_exit_wait_left);
+
+/**
+ * gunyah_vm_exit_timeout() - VM_EXITED did not come: end the exit without it
+ * @ghvm: The VM, exiting for exit_timeout_ms.
+ *
+ * The exit becomes GUNYAH_VM_EXIT_DONE with empty exit information (no type
+ * is made up), and the log says what announced the exit. No effect when
+ * VM_EXITED arrived meanwhile.
+ */
+void gunyah_vm_exit_timeout(struct gunyah_vm *ghvm)
+{
+	const char *cause = NULL;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ghvm->status_lock, flags);
+	if (ghvm->exit_state == GUNYAH_VM_EXIT_PENDING) {
+		ghvm->exit_state = GUNYAH_VM_EXIT_DONE;
+		memset(&ghvm->exit_info, 0, sizeof(ghvm->exit_info));
+		cause = ghvm->exit_pending_cause;
+	}
+	spin_unlock_irqrestore(&ghvm->status_lock, flags);
+
+	if (!cause)
+		return;
+	dev_warn(ghvm->rm->dev,
+		 "VM %u: %s, but no VM_EXITED came within %u ms: reporting the exit without type and reason\n",
+		 ghvm->vmid, cause, READ_ONCE(gunyah_vm_exit_timeout_ms));
+	wake_up_all(&ghvm->vm_status_wait);
+	wake_up_all(&ghvm->vcpu_wait);
+}
+EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_exit_timeout);
+
+/*
+ * VM_EXITED: the exit type and reason, copied as they are. The exit is
+ * known from now on, whether VM_STATUS(EXITED) came before (the real RM) or
+ * comes after (older stubs), or never.
+ */
 static void gunyah_vm_notif_exited(struct gunyah_vm *ghvm,
 				   const struct gunyah_rm_notification *notif)
 {
@@ -181,6 +323,7 @@ static void gunyah_vm_notif_exited(struct gunyah_vm *ghvm,
 	ghvm->exit_info.type = le16_to_cpu(payload->exit_type);
 	ghvm->exit_info.reason_size = size;
 	memcpy(ghvm->exit_info.reason, payload->exit_reason, size);
+	ghvm->exit_state = GUNYAH_VM_EXIT_DONE;
 	/* A late notification must not undo a reset. */
 	if (ghvm->vm_status != GUNYAH_RM_VM_STATUS_RESETTING &&
 	    ghvm->vm_status != GUNYAH_RM_VM_STATUS_RESET)
@@ -209,9 +352,16 @@ static void gunyah_vm_notif_status(struct gunyah_vm *ghvm,
 		gunyah_vm_set_status(ghvm, GUNYAH_RM_VM_STATUS_RESET);
 		break;
 	case GUNYAH_RM_VM_STATUS_EXITED:
+		/*
+		 * The VM stopped, but the exit type and reason come with the
+		 * VM_EXITED that the real RM sends next: exiting until then.
+		 */
 		spin_lock_irqsave(&ghvm->status_lock, flags);
-		if (ghvm->vm_status == GUNYAH_RM_VM_STATUS_RUNNING)
+		if (ghvm->vm_status == GUNYAH_RM_VM_STATUS_RUNNING) {
 			ghvm->vm_status = GUNYAH_RM_VM_STATUS_EXITED;
+			__gunyah_vm_exit_pending(ghvm,
+						 "the RM sent VM_STATUS(EXITED)");
+		}
 		spin_unlock_irqrestore(&ghvm->status_lock, flags);
 		wake_up_all(&ghvm->vm_status_wait);
 		wake_up_all(&ghvm->vcpu_wait);
@@ -240,7 +390,13 @@ static int gunyah_vm_rm_notification(struct notifier_block *nb,
 	return NOTIFY_OK;
 }
 
-static struct gunyah_vm *gunyah_vm_alloc(struct gunyah_rm *rm)
+/**
+ * gunyah_vm_alloc() - Create a VM: allocate its VMID from the RM
+ * @rm: The RM connection.
+ *
+ * Return: the VM with one reference, or an ERR_PTR().
+ */
+VISIBLE_IF_KUNIT struct gunyah_vm *gunyah_vm_alloc(struct gunyah_rm *rm)
 {
 	struct gunyah_vm *ghvm;
 	u16 host_vmid;
@@ -270,9 +426,11 @@ static struct gunyah_vm *gunyah_vm_alloc(struct gunyah_rm *rm)
 	INIT_LIST_HEAD(&ghvm->functions);
 	INIT_LIST_HEAD(&ghvm->resources);
 	INIT_LIST_HEAD(&ghvm->resource_tickets);
+	INIT_LIST_HEAD(&ghvm->deferred);
 	xa_init(&ghvm->boot_context);
 	spin_lock_init(&ghvm->status_lock);
 	ghvm->vm_status = GUNYAH_RM_VM_STATUS_NO_STATE;
+	ghvm->exit_state = GUNYAH_VM_EXIT_NONE;
 	init_waitqueue_head(&ghvm->vm_status_wait);
 	init_waitqueue_head(&ghvm->vcpu_wait);
 	spin_lock_init(&ghvm->ioeventfd_lock);
@@ -291,6 +449,7 @@ static struct gunyah_vm *gunyah_vm_alloc(struct gunyah_rm *rm)
 
 	return ghvm;
 }
+EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_alloc);
 
 static struct gunyah_vm_resource_ticket *
 gunyah_vm_find_ticket(struct gunyah_vm *ghvm, u8 type, u32 label)
@@ -607,14 +766,26 @@ static bool gunyah_vm_running(struct gunyah_vm *ghvm)
 	return gunyah_vm_status(ghvm, NULL) == GUNYAH_RM_VM_STATUS_RUNNING;
 }
 
+/**
+ * enum gunyah_vm_reset_result - Outcome of the stop and reset at teardown
+ * @GUNYAH_VM_RESET_DONE: Reset (or never started): reclaim, free the VMID.
+ * @GUNYAH_VM_RESET_FAILED: The RM may still run the VM: keep its VMID, free
+ *                          only the parcels the RM gives back.
+ * @GUNYAH_VM_RESET_PENDING: The RM accepted VM_RESET but its RESET status
+ *                           did not come within reset_timeout_ms.
+ */
+enum gunyah_vm_reset_result {
+	GUNYAH_VM_RESET_DONE,
+	GUNYAH_VM_RESET_FAILED,
+	GUNYAH_VM_RESET_PENDING,
+};
+
 /*
  * Teardown from any state: VM_STOP (force) if running, then VM_RESET and wait
  * for the RESET status, so that the memory can be reclaimed afterwards. Each
- * call is retried a few times. Returns false when the RM may still hold the
- * VM (running, or with its memory mapped): its VMID must then stay
- * allocated, and only the parcels the RM gives back may be freed.
+ * call is retried a few times.
  */
-static bool gunyah_vm_stop_and_reset(struct gunyah_vm *ghvm)
+static enum gunyah_vm_reset_result gunyah_vm_stop_and_reset(struct gunyah_vm *ghvm)
 {
 	struct device *dev = ghvm->rm->dev;
 	enum gunyah_rm_vm_status status;
@@ -629,19 +800,19 @@ static bool gunyah_vm_stop_and_reset(struct gunyah_vm *ghvm)
 	}
 	/*
 	 * Also after a failed VM_STOP: the RM refuses to stop a VM that just
-	 * exited, and its VM_EXITED may still be on its way.
+	 * exited, and its VM_STATUS(EXITED) may still be on its way.
 	 */
 	if (!wait_event_timeout(ghvm->vm_status_wait, !gunyah_vm_running(ghvm),
 				GUNYAH_VM_STATUS_TIMEOUT)) {
 		dev_err(dev, "VM %u: still running, cannot reset it\n",
 			ghvm->vmid);
-		return false;
+		return GUNYAH_VM_RESET_FAILED;
 	}
 
 	status = gunyah_vm_status(ghvm, NULL);
 	if (status == GUNYAH_RM_VM_STATUS_NO_STATE ||
 	    status == GUNYAH_RM_VM_STATUS_RESET)
-		return true;
+		return GUNYAH_VM_RESET_DONE;
 
 	gunyah_vm_set_status(ghvm, GUNYAH_RM_VM_STATUS_RESETTING);
 	for (attempt = 0;; attempt++) {
@@ -650,18 +821,16 @@ static bool gunyah_vm_stop_and_reset(struct gunyah_vm *ghvm)
 			break;
 	}
 	if (ret)
-		return false;
+		return GUNYAH_VM_RESET_FAILED;
 
+	/* The RM resets asynchronously: RESET comes as a notification. */
 	if (!wait_event_timeout(ghvm->vm_status_wait,
 				gunyah_vm_status(ghvm, NULL) ==
 				GUNYAH_RM_VM_STATUS_RESET,
-				GUNYAH_VM_STATUS_TIMEOUT)) {
-		dev_err(dev, "VM %u: timed out waiting for the RM to reset it\n",
-			ghvm->vmid);
-		return false;
-	}
+				msecs_to_jiffies(READ_ONCE(gunyah_vm_reset_timeout_ms))))
+		return GUNYAH_VM_RESET_PENDING;
 
-	return true;
+	return GUNYAH_VM_RESET_DONE;
 }
 
 static void gunyah_vm_remove_function_instance(struct gunyah_vm_function_instance *inst)
@@ -672,31 +841,22 @@ static void gunyah_vm_remove_function_instance(struct gunyah_vm_function_instanc
 	kfree(inst);
 }
 
-static void gunyah_vm_free(struct kref *kref)
+/*
+ * The end of the teardown, once the RM reset the VM (@reset) or will not
+ * any more: reclaim and unpin the memory (the RM decides: a parcel it does
+ * not give back stays pinned), return the VMID when the VM was reset, stop
+ * listening to the RM, free the VM. Not from within the RM notifier chain.
+ */
+static void gunyah_vm_destroy(struct gunyah_vm *ghvm, bool reset)
 {
-	struct gunyah_vm *ghvm = container_of(kref, struct gunyah_vm, kref);
-	struct gunyah_vm_function_instance *inst, *tmp;
 	unsigned int attempt;
-	unsigned long reg;
-	bool reset;
-	u64 *value;
 	int ret;
 
 	mutex_lock(&ghvm->lock);
-	list_for_each_entry_safe(inst, tmp, &ghvm->functions, vm_list)
-		gunyah_vm_remove_function_instance(inst);
-
-	reset = gunyah_vm_stop_and_reset(ghvm);
-	/* The RM decides: a parcel it does not give back stays pinned. */
 	gunyah_vm_mem_free_all(ghvm);
-	gunyah_vm_free_resources(ghvm);
 	mutex_unlock(&ghvm->lock);
 
 	gunyah_rm_notifier_unregister(ghvm->rm, &ghvm->nb);
-
-	xa_for_each(&ghvm->boot_context, reg, value)
-		kfree(value);
-	xa_destroy(&ghvm->boot_context);
 
 	/* A VM the RM may still run keeps its VMID: it is not ours to reuse. */
 	if (reset) {
@@ -718,6 +878,148 @@ static void gunyah_vm_free(struct kref *kref)
 	gunyah_rm_put(ghvm->rm);
 	mutex_destroy(&ghvm->lock);
 	kfree(ghvm);
+}
+
+/*
+ * VM_RESET was accepted but RESET did not come in time: the VM is handed to
+ * the RM connection, which ends its teardown when RESET arrives
+ * (gunyah_vm_mgr_notification()), or when the connection stops. Returns
+ * false when it cannot wait any more (RESET arrived meanwhile, or the
+ * connection stopped): the caller ends the teardown itself.
+ */
+static bool gunyah_vm_defer_release(struct gunyah_vm *ghvm)
+{
+	struct gunyah_rm *rm = ghvm->rm;
+	unsigned long npages = 0;
+	unsigned int nparcels = 0;
+	struct gunyah_vm_mem *mem;
+	bool deferred = false;
+
+	list_for_each_entry(mem, &ghvm->memory, list) {
+		npages += mem->npages;
+		if (mem->parcel.mem_handle != GUNYAH_MEM_HANDLE_INVAL)
+			nparcels++;
+	}
+
+	/*
+	 * Under the lock that gunyah_vm_mgr_notification() takes after our
+	 * notifier saw a RESET: either RESET is seen here, or the VM is on
+	 * the list when it looks. Once on the list, the VM may be freed by
+	 * it at any time.
+	 */
+	mutex_lock(&rm->deferred_lock);
+	if (!rm->deferred_stopped &&
+	    gunyah_vm_status(ghvm, NULL) != GUNYAH_RM_VM_STATUS_RESET) {
+		dev_warn(rm->dev,
+			 "VM %u: no RESET from the RM within %u ms: its %u parcels (%lu pinned pages) and its VMID are reclaimed when RESET arrives\n",
+			 ghvm->vmid, READ_ONCE(gunyah_vm_reset_timeout_ms),
+			 nparcels, npages);
+		list_add_tail(&ghvm->deferred, &rm->deferred_vms);
+		deferred = true;
+	}
+	mutex_unlock(&rm->deferred_lock);
+
+	return deferred;
+}
+
+static void gunyah_vm_free(struct kref *kref)
+{
+	struct gunyah_vm *ghvm = container_of(kref, struct gunyah_vm, kref);
+	struct gunyah_vm_function_instance *inst, *tmp;
+	enum gunyah_vm_reset_result reset;
+	unsigned long reg;
+	u64 *value;
+
+	mutex_lock(&ghvm->lock);
+	list_for_each_entry_safe(inst, tmp, &ghvm->functions, vm_list)
+		gunyah_vm_remove_function_instance(inst);
+
+	reset = gunyah_vm_stop_and_reset(ghvm);
+	gunyah_vm_free_resources(ghvm);
+	mutex_unlock(&ghvm->lock);
+
+	xa_for_each(&ghvm->boot_context, reg, value)
+		kfree(value);
+	xa_destroy(&ghvm->boot_context);
+
+	if (reset == GUNYAH_VM_RESET_PENDING && gunyah_vm_defer_release(ghvm))
+		return;
+
+	if (reset == GUNYAH_VM_RESET_PENDING &&
+	    gunyah_vm_status(ghvm, NULL) != GUNYAH_RM_VM_STATUS_RESET) {
+		dev_err(ghvm->rm->dev,
+			"VM %u: timed out waiting for the RM to reset it\n",
+			ghvm->vmid);
+		reset = GUNYAH_VM_RESET_FAILED;
+	}
+	gunyah_vm_destroy(ghvm, reset != GUNYAH_VM_RESET_FAILED);
+}
+
+/**
+ * gunyah_vm_mgr_notification() - End the teardowns that waited for a RESET
+ * @rm: The RM connection.
+ * @notif: A notification, after the notifier chain had it.
+ *
+ * A VM_STATUS(RESET) of a VM whose teardown was deferred ends that teardown
+ * here: its memory is reclaimed, its VMID freed.
+ *
+ * Context: The RM's notification work, outside of the notifier chain.
+ */
+void gunyah_vm_mgr_notification(struct gunyah_rm *rm,
+				const struct gunyah_rm_notification *notif)
+{
+	const struct gunyah_rm_vm_status_payload *payload = notif->payload;
+	struct gunyah_vm *ghvm, *found = NULL;
+
+	if (notif->id != GUNYAH_RM_NOTIFICATION_VM_STATUS ||
+	    notif->size < sizeof(*payload) ||
+	    payload->vm_status != GUNYAH_RM_VM_STATUS_RESET)
+		return;
+
+	mutex_lock(&rm->deferred_lock);
+	list_for_each_entry(ghvm, &rm->deferred_vms, deferred) {
+		if (ghvm->vmid == le16_to_cpu(payload->vmid)) {
+			list_del_init(&ghvm->deferred);
+			found = ghvm;
+			break;
+		}
+	}
+	mutex_unlock(&rm->deferred_lock);
+
+	if (!found)
+		return;
+
+	dev_info(rm->dev, "VM %u: RESET arrived: reclaiming its memory and VMID\n",
+		 found->vmid);
+	gunyah_vm_destroy(found, true);
+}
+
+/**
+ * gunyah_vm_mgr_stop() - End the deferred teardowns of a stopped connection
+ * @rm: The RM connection, stopped: no notification comes any more.
+ *
+ * The VMs still waiting for RESET are freed without it: the RM may still
+ * hold their memory, which stays pinned (counted as leaked), and their
+ * VMIDs stay allocated. No teardown is deferred after this.
+ *
+ * Context: Process context; sleeps.
+ */
+void gunyah_vm_mgr_stop(struct gunyah_rm *rm)
+{
+	struct gunyah_vm *ghvm, *tmp;
+	LIST_HEAD(vms);
+
+	mutex_lock(&rm->deferred_lock);
+	rm->deferred_stopped = true;
+	list_splice_init(&rm->deferred_vms, &vms);
+	mutex_unlock(&rm->deferred_lock);
+
+	list_for_each_entry_safe(ghvm, tmp, &vms, deferred) {
+		list_del_init(&ghvm->deferred);
+		dev_err(rm->dev, "VM %u: RM gone before its RESET\n",
+			ghvm->vmid);
+		gunyah_vm_destroy(ghvm, false);
+	}
 }
 
 /**
@@ -745,6 +1047,7 @@ void gunyah_vm_put(struct gunyah_vm *ghvm)
 {
 	kref_put(&ghvm->kref, gunyah_vm_free);
 }
+EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_put);
 
 static const struct gunyah_vm_function *gunyah_vm_get_function(u32 type)
 {

@@ -127,6 +127,26 @@ struct gunyah_vm_mem {
 };
 
 /**
+ * enum gunyah_vm_exit_state - How far the exit of a VM got
+ * @GUNYAH_VM_EXIT_NONE: Not exited, as far as the driver knows.
+ * @GUNYAH_VM_EXIT_PENDING: Exiting: the RM sent VM_STATUS with status
+ *                          EXITED, or vcpu_run said the VM exited, but
+ *                          the RM's VM_EXITED (exit type and reason) has
+ *                          not arrived yet. The real RM sends the status
+ *                          first.
+ * @GUNYAH_VM_EXIT_DONE: Exited: the VM's exit_info holds the RM's
+ *                       VM_EXITED, or is empty when VM_EXITED did not
+ *                       come within exit_timeout_ms.
+ *
+ * The vCPUs report an exit to userspace only in GUNYAH_VM_EXIT_DONE.
+ */
+enum gunyah_vm_exit_state {
+	GUNYAH_VM_EXIT_NONE,
+	GUNYAH_VM_EXIT_PENDING,
+	GUNYAH_VM_EXIT_DONE,
+};
+
+/**
  * struct gunyah_vm - A VM created through /dev/gunyah
  * @kref: References: the VM file and the vCPU files.
  * @rm: The Resource Manager connection the VM was created with.
@@ -144,13 +164,22 @@ struct gunyah_vm_mem {
  * @functions: &struct gunyah_vm_function_instance added.
  * @resources: Hyp resources not taken by a ticket.
  * @resource_tickets: &struct gunyah_vm_resource_ticket registered.
- * @status_lock: Protects @vm_status and @exit_info (taken from the
+ * @status_lock: Protects @vm_status, @exit_state, @exit_pending_since,
+ *               @exit_pending_cause and @exit_info (taken from the
  *               notifier).
  * @vm_status: &enum gunyah_rm_vm_status as the driver knows it.
- * @exit_info: How the VM exited (valid with status EXITED).
+ * @exit_state: &enum gunyah_vm_exit_state.
+ * @exit_pending_since: When @exit_state became GUNYAH_VM_EXIT_PENDING
+ *                      (jiffies).
+ * @exit_pending_cause: What made it GUNYAH_VM_EXIT_PENDING, for the log.
+ * @exit_info: How the VM exited, valid in GUNYAH_VM_EXIT_DONE: the RM's
+ *             exit type and reason as they arrived.
  * @vm_status_wait: Woken on changes of @vm_status.
  * @vcpu_wait: Woken on vCPU wakeup interrupts and VM status changes.
- * @nb: Our RM notifier.
+ * @nb: Our RM notifier; registered until the VM is freed (after a late
+ *      RESET when the teardown was deferred).
+ * @deferred: Entry in &struct gunyah_rm.deferred_vms while the teardown
+ *            waits for the RM's RESET.
  * @start_failed: The start sequence failed; the VM cannot start.
  * @ioeventfd_lock: Protects @ioeventfds for the vCPUs' lookups; changes
  *                  also hold @lock.
@@ -171,12 +200,16 @@ struct gunyah_vm {
 	struct list_head resources;
 	struct list_head resource_tickets;
 
-	spinlock_t status_lock; /* vm_status, exit_info */
+	spinlock_t status_lock; /* see above */
 	enum gunyah_rm_vm_status vm_status;
+	enum gunyah_vm_exit_state exit_state;
+	unsigned long exit_pending_since;
+	const char *exit_pending_cause;
 	struct gunyah_vm_exit_info exit_info;
 	wait_queue_head_t vm_status_wait;
 	wait_queue_head_t vcpu_wait;
 	struct notifier_block nb;
+	struct list_head deferred;
 	bool start_failed;
 
 	spinlock_t ioeventfd_lock; /* see above */
@@ -188,6 +221,11 @@ void gunyah_vm_put(struct gunyah_vm *ghvm);
 int gunyah_vm_ensure_started(struct gunyah_vm *ghvm);
 enum gunyah_rm_vm_status gunyah_vm_status(struct gunyah_vm *ghvm,
 					  struct gunyah_vm_exit_info *info);
+enum gunyah_vm_exit_state gunyah_vm_exit_state(struct gunyah_vm *ghvm,
+					       struct gunyah_vm_exit_info *info);
+void gunyah_vm_exit_pending(struct gunyah_vm *ghvm, const char *cause);
+long gunyah_vm_exit_wait_left(struct gunyah_vm *ghvm);
+void gunyah_vm_exit_timeout(struct gunyah_vm *ghvm);
 
 int gunyah_vm_add_resource_ticket(struct gunyah_vm *ghvm,
 				  struct gunyah_vm_resource_ticket *ticket);
@@ -207,6 +245,9 @@ int gunyah_vm_mem_build_parcel(struct gunyah_vm_mem *mem, u16 host_vmid,
 			       u16 guest_vmid, u8 perms);
 
 #if IS_ENABLED(CONFIG_KUNIT)
+extern unsigned int gunyah_vm_reset_timeout_ms;
+extern unsigned int gunyah_vm_exit_timeout_ms;
+struct gunyah_vm *gunyah_vm_alloc(struct gunyah_rm *rm);
 size_t gunyah_mem_coalesce(struct page **pages, unsigned long npages,
 			   struct gunyah_rm_mem_entry *entries);
 void gunyah_vm_place_resource(struct gunyah_vm *ghvm,
@@ -218,6 +259,9 @@ extern const struct gunyah_vm_function gunyah_vcpu_function;
 
 /* irqfd function: gunyah_irqfd.c */
 extern const struct gunyah_vm_function gunyah_irqfd_function;
+#if IS_ENABLED(CONFIG_KUNIT)
+bool gunyah_irqfd_bell_masks(bool level, u64 *enable, u64 *ack);
+#endif
 
 /*
  * ioeventfd function: gunyah_ioeventfd.c. crosvm passes 1 << 1 for
