@@ -84,6 +84,15 @@ EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_stats);
 #define GUNYAH_VM_STATUS_TIMEOUT	(10 * HZ)
 
 /*
+ * Built in, the parameters are gunyah.<name> (/sys/module/gunyah/parameters/),
+ * as the VMs are /dev/gunyah's; as a module, those of gunyah_rsc_mgr.
+ */
+#ifndef MODULE
+#undef MODULE_PARAM_PREFIX
+#define MODULE_PARAM_PREFIX "gunyah."
+#endif
+
+/*
  * How long the teardown waits for the RM's RESET status after VM_RESET. The
  * real RM resets asynchronously, and took more than 10 s for a VM with
  * 128 MiB of lent memory under QEMU TCG. When RESET comes later, the rest of
