@@ -2,6 +2,7 @@
 /*
  * Synchronous exceptions from the host: SMCCC calls (HVC #0 and trapped
  * SMC #0), stage-2 aborts, WFI (idle, see host_wfi()) and anything else.
+ * Each is also a chance for the RM to run its due work (rm_poll_due()).
  * Every input ends in a result or an exception injected into the host,
  * like pKVM does: never a stub panic.
  */
@@ -9,6 +10,7 @@
 #include "gunyah.h"
 #include "hyp.h"
 #include "hypercall.h"
+#include "vcpu.h"
 
 #define PSCI_RANGE_BASE		0x84000000U	/* standard service: PSCI */
 #define PSCI_RANGE_SIZE		0x20
@@ -143,6 +145,9 @@ static void host_abort(u64 esr)
 void handle_host_sync(struct host_regs *regs)
 {
 	u64 esr = read_sysreg(esr_el2);
+
+	/* The RM has no thread: what it finishes later happens here. */
+	rm_poll_due();
 
 	switch (ESR_EC(esr)) {
 	case ESR_EC_SMC64:

@@ -16,10 +16,12 @@
  */
 #include <string.h>
 #include "arm64.h"
+#include "format.h"
 #include "gunyah.h"
 #include "hyp.h"
 #include "hypercall.h"
 #include "mem.h"
+#include "rm.h"
 #include "vcpu.h"
 #include "vgic.h"
 
@@ -222,14 +224,19 @@ static u64 guest_hcr(void)
  * The host's tick comes from its virtual timer, which is the guest's while
  * the guest runs: the EL2 physical timer stands in for it (CNTVOFF is 0
  * for the host), so the host's deadline still interrupts the guest and
- * vcpu_run returns READY in time.
+ * vcpu_run returns READY in time. The RM's next deadline does the same,
+ * so that its work is done (at the host's next call) even while the host
+ * only runs guests.
  */
 static void host_timer_proxy(const struct host_save *h, bool on)
 {
 	u64 ctl = h->sys[SR_CNTV_CTL];
+	u64 cval = __atomic_load_n(&rm_next_deadline, __ATOMIC_RELAXED);
 
-	if (on && (ctl & 3) == 1 && gic_have_rd()) {
-		write_sysreg(h->sys[SR_CNTV_CVAL], cnthp_cval_el2);
+	if ((ctl & 3) == 1)
+		cval = MIN(cval, h->sys[SR_CNTV_CVAL]);
+	if (on && cval != ~0UL && gic_have_rd()) {
+		write_sysreg(cval, cnthp_cval_el2);
 		write_sysreg(1, cnthp_ctl_el2);
 	} else {
 		write_sysreg(0, cnthp_ctl_el2);
@@ -688,26 +695,65 @@ static u64 wake_due_vcpus(void)
 	return vcpu_wake_due(now);
 }
 
+/* ---------------------------------------------- RM platform hooks */
+
+u64 plat_counter(void)
+{
+	isb();
+	return read_sysreg(cntpct_el0);
+}
+
+u64 plat_counter_freq(void)
+{
+	return read_sysreg(cntfrq_el0);
+}
+
+void plat_rm_log(u16 vmid, const char *fmt, va_list ap)
+{
+	char why[160];
+
+	fmt_vsnprintf(why, sizeof(why), fmt, ap);
+	pr("rm: VM %u: %s", vmid, why);
+}
+
+/*
+ * At every host trap and after a host WFI: the RM's work that fell due
+ * (see rm_poll()). A counter read and a compare when nothing is due.
+ */
+void rm_poll_due(void)
+{
+	u64 due = __atomic_load_n(&rm_next_deadline, __ATOMIC_RELAXED);
+
+	if (due == ~0UL || plat_counter() < due)
+		return;
+	spin_lock(&hyp_lock);
+	rm_poll(plat_counter());
+	spin_unlock(&hyp_lock);
+}
+
 /*
  * The host's WFI (HCR_EL2.TWI): the stub gets no interrupt of its own
  * while the host runs, so an idle CPU waits here, with the EL2 physical
- * timer (PPI 26) armed at the earliest deadline of a vCPU sleeping in WFI.
- * Interrupts stay masked at EL2; any pending physical one (the host's or
- * PPI 26) ends the WFI, and the host then takes its own. CNTHP is used
- * only here and inside vcpu_run (host_timer_proxy()), never both at once.
+ * timer (PPI 26) armed at the earliest deadline of a vCPU sleeping in WFI
+ * or of the RM's pending work. Interrupts stay masked at EL2; any pending
+ * physical one (the host's or PPI 26) ends the WFI, and the host then
+ * takes its own. CNTHP is used only here and inside vcpu_run
+ * (host_timer_proxy()), never both at once.
  */
 void host_wfi(void)
 {
+	u64 rm_due = __atomic_load_n(&rm_next_deadline, __ATOMIC_RELAXED);
 	u32 enabled = 0;
 	u64 next;
 
-	if (__atomic_load_n(&vcpu_next_deadline, __ATOMIC_RELAXED) == ~0UL) {
+	if (__atomic_load_n(&vcpu_next_deadline, __ATOMIC_RELAXED) == ~0UL &&
+	    rm_due == ~0UL) {
 		dsb(sy);
 		asm volatile("wfi" : : : "memory");
 		return;
 	}
 	spin_lock(&hyp_lock);
-	next = wake_due_vcpus();
+	next = MIN(wake_due_vcpus(), rm_due);
 	spin_unlock(&hyp_lock);
 	if (next != ~0UL && !gic_have_rd())
 		return;		/* no timer: the host polls by its WFIs */
@@ -730,13 +776,23 @@ void host_wfi(void)
 	spin_lock(&hyp_lock);
 	wake_due_vcpus();
 	spin_unlock(&hyp_lock);
+	rm_poll_due();
+}
+
+/*
+ * The VM-exited flag: the VM has exited, or this vCPU was killed by a
+ * halt (its thread exits) while the RM still halts the VM.
+ */
+static u64 powered_off_flags(const struct vcpu *v)
+{
+	return v->vm->state == VM_STATE_EXITED || v->killed ?
+	       VCPU_POWERED_OFF_VM_EXITED : 0;
 }
 
 static void powered_off(const struct vcpu *v, struct run_result *r)
 {
 	r->state = VCPU_STATE_POWERED_OFF;
-	r->data[0] = v->vm->state == VM_STATE_EXITED ?
-		     VCPU_POWERED_OFF_VM_EXITED : 0;
+	r->data[0] = powered_off_flags(v);
 }
 
 void plat_vcpu_run(u64 *regs)
@@ -756,7 +812,11 @@ void plat_vcpu_run(u64 *regs)
 		regs[0] = (u64)(s64)err;
 		return;
 	}
-	if (v->running_on >= 0) {
+	/*
+	 * Run elsewhere, or held by the RM while it halts the VM (Gunyah:
+	 * the RM runs the killed vCPUs itself until they exit).
+	 */
+	if (v->running_on >= 0 || v->vm->state == VM_STATE_HALTING) {
 		spin_unlock(&hyp_lock);
 		regs[0] = GH_ERROR_BUSY;
 		return;
@@ -858,8 +918,7 @@ void plat_vcpu_run(u64 *regs)
 
 	spin_lock(&hyp_lock);
 	if (r.state == VCPU_STATE_POWERED_OFF)
-		r.data[0] = v->vm->state == VM_STATE_EXITED ?
-			    VCPU_POWERED_OFF_VM_EXITED : 0;
+		r.data[0] = powered_off_flags(v);
 	/* A WFI overtaken by a stop: no wakeup at its deadline. */
 	if (r.state != VCPU_STATE_EXPECTS_WAKEUP)
 		v->sleeping = false;

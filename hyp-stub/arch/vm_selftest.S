@@ -61,6 +61,16 @@ ENTRY(vmst_guest_start)
 	mov	x3, #0
 	hvc	#0
 	str	x0, [x10, #40]			/* write 8 @0x10000028 */
+	movz	x0, #0xc400, lsl #16
+	movk	x0, #3				/* CPU_ON64 of a missing vCPU 2 */
+	mov	x1, #2
+	hvc	#0
+	str	x0, [x10, #48]			/* write 8 @0x10000030: -6 */
+	movz	x0, #0xc400, lsl #16
+	movk	x0, #3				/* CPU_ON64 of impossible MPIDR 9 */
+	mov	x1, #9
+	hvc	#0
+	str	x0, [x10, #56]			/* write 8 @0x10000038: -2 */
 	wfi					/* EXPECTS_WAKEUP */
 	/* vGIC on: GICD, vCPU 0's redistributor (2 vCPUs), PPI 27, group 1 */
 	movz	x11, #0x3fff, lsl #16

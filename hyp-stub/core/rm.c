@@ -49,8 +49,53 @@ u32 rm_dispatch(struct rm_msg *msg)
 	return RM_ERROR_UNIMPLEMENTED;
 }
 
+/*
+ * At most RM_LOG_BURST lines per second of counter time; the number left
+ * out is told with the next line printed. Enough to explain what a host
+ * did wrong, not enough for a hostile host to keep the console busy.
+ */
+#define RM_LOG_BURST	10
+
+static u64 rm_log_window;	/* start of the current second */
+static unsigned int rm_log_lines, rm_log_dropped;
+
+static void rm_log_line(u16 vmid, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	plat_rm_log(vmid, fmt, ap);
+	va_end(ap);
+}
+
+void rm_log_vm(u16 vmid, const char *fmt, ...)
+{
+	u64 now = plat_counter();
+	va_list ap;
+
+	if (now - rm_log_window >= plat_counter_freq()) {
+		rm_log_window = now;
+		rm_log_lines = 0;
+	}
+	if (rm_log_lines >= RM_LOG_BURST) {
+		rm_log_dropped++;
+		return;
+	}
+	rm_log_lines++;
+	if (rm_log_dropped) {
+		rm_log_line(vmid, "(%u earlier RM messages not shown)", rm_log_dropped);
+		rm_log_dropped = 0;
+	}
+	va_start(ap, fmt);
+	plat_rm_log(vmid, fmt, ap);
+	va_end(ap);
+}
+
 void rm_init(void)
 {
 	rm_rpc_init();
 	rm_vm_init();
+	rm_log_window = plat_counter();
+	rm_log_lines = 0;
+	rm_log_dropped = 0;
 }

@@ -111,7 +111,6 @@ enum rm_reasm_result {
 	RM_REASM_DROP,		/* packet ignored */
 	RM_REASM_PARTIAL,	/* accepted, more continuations expected */
 	RM_REASM_DONE,		/* r->buf[r->len] is the complete request r->id/r->seq */
-	RM_REASM_INVALID,	/* malformed first packet: reply RM_ERROR_INVALID to hdr */
 };
 
 struct rm_reasm {
@@ -172,7 +171,6 @@ struct rm_vm {
 	u8 status;		/* RM_VM_STATUS_* */
 	bool created;		/* vm_create() done, vm_destroy() due */
 	bool configured;	/* VM_CONFIG_IMAGE accepted */
-	bool exiting;		/* inside vm_stop(): rm_vm_exited() is ours */
 	u16 auth;
 	u32 image_handle;
 	u64 image_offset;
@@ -197,9 +195,6 @@ struct rm_vm *rm_vm_lookup(u16 vmid);
 
 /* Send VM_STATUS for @vm after setting its status. */
 void rm_vm_set_status(struct rm_vm *vm, u8 status);
-
-/* Called by the transport once a reply is queued: deferred notifications. */
-void rm_vm_after_reply(void);
 
 /* RM error code for a GH_ERROR_* from the mechanisms. */
 u32 rm_error_from_gh(int gh_err);

@@ -69,7 +69,7 @@ enum rm_reasm_result rm_reasm_packet(struct rm_reasm *r, const u8 *pkt, size_t l
 	bool ok;
 
 	if (len < RM_RPC_HEADER_SIZE)
-		return RM_REASM_DROP;	/* no sequence number to reply to */
+		return RM_REASM_DROP;
 
 	rm_hdr_parse(pkt, hdr);
 	plen = len - RM_RPC_HEADER_SIZE;
@@ -94,20 +94,24 @@ enum rm_reasm_result rm_reasm_packet(struct rm_reasm *r, const u8 *pkt, size_t l
 	}
 
 	/*
-	 * Any first packet ends the message being reassembled, which is dropped
-	 * without a reply as the real RM does: a sender starts a new message
-	 * only after sending all of the previous one, so it will not complete.
+	 * Dropped without a reply, as by the real RM (src/rpc/rm-rpc.c
+	 * do_recv(), src/resource-manager.c msg_callback()): a bad header
+	 * (API version, header size, more than 62 fragments), which leaves a
+	 * message being reassembled alone, and anything but a request (a
+	 * reply or a notification to the RM). A host that sends one must not
+	 * wait for an answer.
 	 */
-	r->active = false;
+	if (!ok)
+		return RM_REASM_DROP;
 
 	/*
-	 * The real RM drops malformed packets and non-requests silently. The
-	 * header's sequence number and ID are readable here, so answer INVALID
-	 * instead: a host waiting for that sequence number fails instead of
-	 * hanging (Linux waits for replies without a timeout).
+	 * Any well-formed first packet ends the message being reassembled,
+	 * which is dropped without a reply as the real RM does: a sender
+	 * starts a new message only after sending all of the previous one.
 	 */
-	if (!ok || hdr->type != RM_RPC_TYPE_REQUEST)
-		return RM_REASM_INVALID;
+	r->active = false;
+	if (hdr->type != RM_RPC_TYPE_REQUEST)
+		return RM_REASM_DROP;
 
 	memcpy(r->buf, payload, plen);
 	r->len = plen;
@@ -183,9 +187,6 @@ static void rm_rx_packet(const u8 *pkt, size_t len)
 	case RM_REASM_DROP:
 	case RM_REASM_PARTIAL:
 		return;
-	case RM_REASM_INVALID:
-		rm_reply(hdr.id, hdr.seq, RM_ERROR_INVALID, 0);
-		return;
 	case RM_REASM_DONE:
 		break;
 	}
@@ -198,8 +199,6 @@ static void rm_rx_packet(const u8 *pkt, size_t len)
 	};
 	err = rm_dispatch(&msg);
 	rm_reply(rm_request.id, rm_request.seq, err, msg.rep_len);
-	/* What the real RM does asynchronously reaches the host after the reply. */
-	rm_vm_after_reply();
 }
 
 /*

@@ -16,14 +16,17 @@
 struct vm vms[VM_MAX_VMS];
 static struct vcpu vcpu_pool[VM_MAX_VMS][VM_MAX_VCPUS];
 
-/* The RM provides the real one; a default keeps the mechanisms linkable. */
-__attribute__((weak)) void rm_vm_exited(u16 vmid, u16 exit_type,
-					const void *reason, size_t reason_size)
+/*
+ * The RM provides the real one; without an RM nobody finishes the halt:
+ * the VM stays HALTING until vm_stop().
+ */
+__attribute__((weak)) void rm_vm_halted(u16 vmid, u64 state, u64 data0,
+					u64 data1)
 {
 	(void)vmid;
-	(void)exit_type;
-	(void)reason;
-	(void)reason_size;
+	(void)state;
+	(void)data0;
+	(void)data1;
 }
 
 static const struct pgt_ops vm_s2_ops = {
@@ -106,7 +109,17 @@ static void vm_free(struct vm *vm)
 	vm->dying = false;
 }
 
-static void vcpus_off(struct vm *vm)
+/* Without a way to interrupt its CPU a vCPU waits for its next exit. */
+__attribute__((weak)) void plat_vcpu_kick_cpu(int cpu)
+{
+	(void)cpu;
+}
+
+/*
+ * Every vCPU off; one still in the guest on another CPU is made to exit
+ * (it sees !on there). @killed: the vCPUs were killed by a halt.
+ */
+static void vcpus_off(struct vm *vm, bool killed)
 {
 	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++) {
 		struct vcpu *v = vm->vcpu[i];
@@ -114,10 +127,13 @@ static void vcpus_off(struct vm *vm)
 		if (!v)
 			continue;
 		v->on = false;
+		v->killed = killed;
 		v->mmio_read = false;
 		/* A host waiting for this vCPU must look again. */
 		v->sleeping = false;
 		plat_spi_raise(v->virq);
+		if (v->running_on >= 0)
+			plat_vcpu_kick_cpu(v->running_on);
 	}
 }
 
@@ -128,7 +144,7 @@ void vm_destroy(u16 vmid)
 	if (!vm)
 		return;
 	vm->state = VM_STATE_EXITED;
-	vcpus_off(vm);
+	vcpus_off(vm, false);
 	vm_doorbells_free(vm);
 	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++) {
 		struct vcpu *v = vm->vcpu[i];
@@ -149,12 +165,6 @@ void vm_destroy(u16 vmid)
 /* ------------------------------------------------------- wakeups */
 
 u64 vcpu_next_deadline = ~0UL;
-
-/* Without a way to interrupt its CPU a vCPU waits for its next exit. */
-__attribute__((weak)) void plat_vcpu_kick_cpu(int cpu)
-{
-	(void)cpu;
-}
 
 void vcpu_kick(struct vcpu *v)
 {
@@ -342,7 +352,6 @@ int vm_start(u16 vmid, const struct vm_boot *boot)
 			return GH_ERROR_BUSY;	/* still leaving a stop */
 	v->boot = *boot;
 	v->reset_pending = true;
-	vm->reset_pending = false;
 	vm->state = VM_STATE_RUNNING;
 	v->on = true;
 	plat_spi_raise(v->virq);
@@ -355,9 +364,10 @@ int vm_stop(u16 vmid)
 
 	if (!vm)
 		return GH_ERROR_ARG_INVAL;
+	/* Killed vCPUs of a halt have exited now: they stay killed. */
+	if (vm->state != VM_STATE_HALTING)
+		vcpus_off(vm, false);
 	vm->state = VM_STATE_EXITED;
-	/* Running vCPUs see it on their next exit to EL2. */
-	vcpus_off(vm);
 	return GH_ERROR_OK;
 }
 
@@ -368,7 +378,7 @@ int vm_reset(u16 vmid)
 
 	if (!vm)
 		return GH_ERROR_ARG_INVAL;
-	vcpus_off(vm);
+	vcpus_off(vm, false);
 	vm_doorbells_reset(vm);
 	vgic_vm_reset(vm);
 	/* Failing only for want of table memory: the pages stay marked. */
@@ -380,40 +390,86 @@ int vm_reset(u16 vmid)
 	plat_s2_tlb_flush_vm(vm);
 	if (ret)
 		return GH_ERROR_NOMEM;
-	vm->reset_pending = false;
 	vm->state = VM_STATE_STOPPED;
 	return GH_ERROR_OK;
 }
 
 /* ------------------------------------------------------- guest PSCI */
 
+/*
+ * As Gunyah's PSCI (hyp/vm/psci/src/psci_common.c), for the functions the
+ * stub offers: VERSION, CPU_ON, CPU_OFF, AFFINITY_INFO, SYSTEM_OFF,
+ * SYSTEM_RESET, SYSTEM_RESET2 and FEATURES. CPU_SUSPEND is not offered:
+ * guests idle in WFI.
+ */
+#define PSCI_FN_SMC64		0x40000000U
+
+/*
+ * A guest's MPIDR as the RM sets up its vGIC (linear mapping, mask 0x7fff:
+ * vCPU index = Aff0 | Aff1 << 8, Aff2 and Aff3 zero); the bits outside the
+ * affinity fields are ignored, as by Gunyah.
+ */
+#define MPIDR_AFF0(m)		((m) & 0xffUL)
+#define MPIDR_AFF1(m)		(((m) >> 8) & 0xffUL)
+#define MPIDR_AFF2_3_MASK	0xff00ff0000UL
+/* Gunyah's PLATFORM_MAX_CORES on QEMU, which CPU_ON compares indexes with */
+#define PSCI_PLATFORM_MAX_CORES	8
 
 static struct vcpu *vcpu_by_mpidr(struct vm *vm, u64 mpidr)
 {
-	/* Aff0 = index; every other affinity level is 0. */
-	if (mpidr & 0xff00ffff00UL)
+	if ((mpidr & MPIDR_AFF2_3_MASK) || MPIDR_AFF1(mpidr) ||
+	    MPIDR_AFF0(mpidr) >= VM_MAX_VCPUS)
 		return NULL;
-	if ((mpidr & 0xff) >= VM_MAX_VCPUS)
-		return NULL;
-	return vm->vcpu[mpidr & 0xff];
+	return vm->vcpu[MPIDR_AFF0(mpidr)];
 }
 
-static void vm_exited(struct vm *vm, u16 type)
+/*
+ * CPU_ON of an MPIDR without a vCPU: INVALID_PARAMETERS if the VM could
+ * not have such a CPU, INTERNAL_FAILURE if it could (a valid MPIDR whose
+ * index is within the platform's cores). Gunyah compares the index with
+ * "> PLATFORM_MAX_CORES", so index 8 counts as possible too.
+ */
+static s64 psci_cpu_on_missing(u64 mpidr)
 {
-	vm->state = VM_STATE_EXITED;
-	vcpus_off(vm);
-	rm_vm_exited(vm->vmid, type, NULL, 0);
+	u64 index = MPIDR_AFF0(mpidr) | MPIDR_AFF1(mpidr) << 8;
+
+	if ((mpidr & MPIDR_AFF2_3_MASK) || MPIDR_AFF1(mpidr) > 0x7f ||
+	    index > PSCI_PLATFORM_MAX_CORES)
+		return PSCI_INVALID_PARAMS;
+	return PSCI_INTERNAL_FAILURE;
+}
+
+/*
+ * SYSTEM_OFF, SYSTEM_RESET, SYSTEM_RESET2: Gunyah kills every other vCPU
+ * and powers the caller off (psci_stop_all_vcpus()), then the RM finishes
+ * the halt. The caller's vcpu_run ends with @state and @data; the others'
+ * (if running) with POWERED_OFF and the VM-exited flag.
+ */
+static int vm_halt(struct vm *vm, struct vcpu *v, int state, u64 *data,
+		   u64 data0, u64 data1)
+{
+	vm->state = VM_STATE_HALTING;
+	vcpus_off(vm, true);
+	v->killed = false;
+	data[0] = data0;
+	data[1] = data1;
+	rm_vm_halted(vm->vmid, (u64)state, data0, data1);
+	return state;
 }
 
 static bool psci_known(u32 fid)
 {
-	switch (fid & ~0x40000000U) {
+	switch (fid) {
 	case PSCI_VERSION:
 	case PSCI_CPU_OFF:
 	case PSCI_CPU_ON:
+	case PSCI_CPU_ON64:
 	case PSCI_AFFINITY_INFO:
+	case PSCI_AFFINITY_INFO64:
 	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:
+	case PSCI_SYSTEM_RESET2:
+	case PSCI_SYSTEM_RESET2_64:
 	case PSCI_FEATURES:
 		return true;
 	default:
@@ -426,7 +482,7 @@ int vm_guest_psci(struct vcpu *v, u64 *data)
 	struct vm *vm = v->vm;
 	u64 *x = v->ctx.x;
 	u32 fid = (u32)x[0];
-	bool smc64 = fid & 0x40000000U;
+	bool smc64 = fid & PSCI_FN_SMC64;
 	u64 a1 = x[1], a2 = x[2], a3 = x[3];
 	struct vcpu *t;
 	s64 ret;
@@ -436,14 +492,11 @@ int vm_guest_psci(struct vcpu *v, u64 *data)
 		a2 = (u32)a2;
 		a3 = (u32)a3;
 	}
-	if (!psci_known(fid) ||
-	    (smc64 && (fid == PSCI_FN64(0) || fid == PSCI_FN64(2) ||
-		       fid == PSCI_FN64(8) || fid == PSCI_FN64(9) ||
-		       fid == PSCI_FN64(10)))) {
+	if (!psci_known(fid)) {
 		x[0] = (u64)(s64)PSCI_NOT_SUPPORTED;
 		return -1;
 	}
-	switch (fid & ~0x40000000U) {
+	switch (fid & ~PSCI_FN_SMC64) {
 	case PSCI_VERSION:
 		ret = PSCI_VERSION_1_1;
 		break;
@@ -454,7 +507,7 @@ int vm_guest_psci(struct vcpu *v, u64 *data)
 	case PSCI_CPU_ON:
 		t = vcpu_by_mpidr(vm, a1);
 		if (!t) {
-			ret = PSCI_INVALID_PARAMS;
+			ret = psci_cpu_on_missing(a1);
 		} else if (t->on) {
 			ret = PSCI_ALREADY_ON;
 		} else {
@@ -477,15 +530,16 @@ int vm_guest_psci(struct vcpu *v, u64 *data)
 		data[0] = 0;
 		return VCPU_STATE_POWERED_OFF;
 	case PSCI_SYSTEM_OFF:
-		vm_exited(vm, VM_EXIT_TYPE_VM_EXIT);
-		data[0] = VCPU_POWERED_OFF_VM_EXITED;
-		return VCPU_STATE_POWERED_OFF;
+		return vm_halt(vm, v, VCPU_STATE_POWERED_OFF, data, 0, 0);
 	case PSCI_SYSTEM_RESET:
+		return vm_halt(vm, v, VCPU_STATE_PSCI_SYSTEM_RESET, data,
+			       VCPU_RESET_SYSTEM_RESET, 0);
+	case PSCI_SYSTEM_RESET2:
 	default:
-		vm_exited(vm, VM_EXIT_TYPE_PLATFORM_RESET);
-		vm->reset_pending = true;
-		data[0] = VCPU_RESET_SYSTEM_RESET;
-		return VCPU_STATE_PSCI_SYSTEM_RESET;
+		/* Any reset type: Gunyah leaves judging it to the VM's owner. */
+		return vm_halt(vm, v, VCPU_STATE_PSCI_SYSTEM_RESET, data,
+			       smc64 ? (u32)a1 | VCPU_RESET_RESET2_SMC64 : a1,
+			       a2);
 	}
 	x[0] = (u64)ret;
 	return -1;

@@ -14,6 +14,8 @@
 #ifndef HYP_RM_H
 #define HYP_RM_H
 
+#include <stdarg.h>
+
 #include "types.h"
 
 #define RM_MSGQ_MSG_SIZE	240	/* bytes per message-queue message */
@@ -62,5 +64,28 @@ int rm_host_msgq_flush(bool tx);
 
 /* Provided by the platform (arch code, or the unit-test harness). */
 void plat_raise_host_irq(enum rm_host_irq irq);
+
+/*
+ * Work the RM does later, from its own event loop on the real Gunyah
+ * (finishing a guest's halt, a VM_RESET): the stub has no RM thread, so
+ * rm_poll() runs what is due at the next stub entry on any CPU (host
+ * hypercall or trap, host WFI with the EL2 timer armed at
+ * rm_next_deadline). @now and the deadline are physical counter ticks.
+ */
+extern u64 rm_next_deadline;	/* ~0: nothing pending; read without hyp_lock */
+void rm_poll(u64 now);
+
+/* The physical counter and its frequency (platform; mocked by tests). */
+u64 plat_counter(void);
+u64 plat_counter_freq(void);
+
+/*
+ * The RM's console, as the real RM logs its refusals: one line
+ * "hyp-stub: rm: VM <vmid>: <why>". Rate-limited (a host can repeat a
+ * refused call at will). The platform prints the line (plat_rm_log()).
+ */
+void rm_log_vm(u16 vmid, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void plat_rm_log(u16 vmid, const char *fmt, va_list ap);
 
 #endif

@@ -15,24 +15,7 @@
 #define VM_IPA_BITS		40	/* like the host's stage-2 */
 #define VM_MMIO_WINDOW_END	SZ_1G	/* [0, 1 GiB) always traps as MMIO */
 
-/* vcpu_run states (gunyah-abi.md §2) */
-#define VCPU_STATE_READY		0
-#define VCPU_STATE_EXPECTS_WAKEUP	1
-#define VCPU_STATE_POWERED_OFF		2
-#define VCPU_STATE_BLOCKED		3
-#define VCPU_STATE_VMMIO_READ		4
-#define VCPU_STATE_VMMIO_WRITE		5
-#define VCPU_STATE_FAULT		6
-#define VCPU_STATE_PSCI_SYSTEM_RESET	0x100
-
-#define VCPU_POWERED_OFF_VM_EXITED	BIT(0)
 #define VCPU_SLEEP_WFI			1
-#define VCPU_RESET_SYSTEM_RESET		BIT(63)
-
-/* Exit types passed to rm_vm_exited() (gunyah-abi.md §3 VM_EXITED) */
-#define VM_EXIT_TYPE_VM_EXIT		0
-#define VM_EXIT_TYPE_PLATFORM_RESET	2
-#define VM_EXIT_TYPE_SW_ERROR		5
 
 /* EL1 system registers switched with the vCPU (arch/vcpu.c) */
 enum vcpu_sysreg {
@@ -63,6 +46,12 @@ struct vcpu {
 	u32 virq;		/* wakeup SPI to the host, as INTID */
 	bool on;		/* powered on: vcpu_run enters it */
 	/*
+	 * Killed by another vCPU's SYSTEM_OFF/RESET: if it was inside
+	 * vcpu_run, that run ends POWERED_OFF with the VM-exited flag, as
+	 * Gunyah's killed thread exits there.
+	 */
+	bool killed;
+	/*
 	 * Start/CPU_ON while it may still be leaving vcpu_run elsewhere: the
 	 * context is reset with @boot on its next entry (vcpu_take_reset()).
 	 */
@@ -91,6 +80,13 @@ struct vcpu {
 enum vm_state {
 	VM_STATE_STOPPED,	/* created, or reset: vCPUs off */
 	VM_STATE_RUNNING,
+	/*
+	 * A vCPU halted the VM (PSCI SYSTEM_OFF, SYSTEM_RESET, SYSTEM_RESET2)
+	 * and the RM has not finished halting it (vm_stop()): on the real
+	 * Gunyah the RM runs the killed vCPUs itself meanwhile, so the host's
+	 * vcpu_run on any of them is BUSY.
+	 */
+	VM_STATE_HALTING,
 	VM_STATE_EXITED,	/* stopped or ended itself */
 };
 
@@ -100,7 +96,6 @@ struct vm {
 	u16 vmid;
 	u8 hw_vmid;		/* VTTBR_EL2.VMID; the host is 0 */
 	enum vm_state state;
-	bool reset_pending;	/* SYSTEM_RESET seen: report it once per vCPU */
 	unsigned int nr_running;
 	struct pgtable s2;
 	struct vcpu *vcpu[VM_MAX_VCPUS];
@@ -111,7 +106,10 @@ extern struct vm vms[VM_MAX_VMS];
 
 /* core/vm.c, for arch/vcpu.c */
 struct vcpu *vcpu_get(u64 capid);		/* from the host cspace */
-/* Guest PSCI call in ctx x0..x3; returns a vcpu_run state or -1 to resume. */
+/*
+ * Guest PSCI call in ctx x0..x3; returns a vcpu_run state (data[0..1]) or
+ * -1 to resume.
+ */
 int vm_guest_psci(struct vcpu *v, u64 *data);
 /* A vCPU left vcpu_run: frees a dying VM once nobody runs it. */
 void vm_vcpu_put(struct vcpu *v);
@@ -133,6 +131,8 @@ void vcpu_sleep(struct vcpu *v, u64 deadline);
 u64 vcpu_wake_due(u64 now);
 /* Earliest sleeping deadline, a hint readable without hyp_lock. */
 extern u64 vcpu_next_deadline;
+/* arch/vcpu.c: run the RM's due work (rm_poll()); takes hyp_lock. */
+void rm_poll_due(void);
 
 /* Data-abort syndrome of a single-register access */
 struct mmio_access {

@@ -87,20 +87,38 @@ struct vm_boot {
 
 /*
  * Start: vCPU 0 becomes runnable at EL1h with @boot, the others stay powered
- * off until the guest's PSCI CPU_ON. Stop: every vCPU stops, vcpu_run then
- * reports POWERED_OFF with the VM-exited flag and waiting hosts get the
- * wakeup interrupt. Reset: vCPUs back to powered off, all mappings removed.
+ * off until the guest's PSCI CPU_ON. Stop: every vCPU stops (also ends a
+ * HALTING VM's halt), vcpu_run then reports POWERED_OFF with the VM-exited
+ * flag and waiting hosts get the wakeup interrupt. Reset: vCPUs back to
+ * powered off, all mappings removed.
  */
 int vm_start(u16 vmid, const struct vm_boot *boot);
 int vm_stop(u16 vmid);
 int vm_reset(u16 vmid);
 
+/* vcpu_run states (gunyah-abi.md §2) and their data */
+#define VCPU_STATE_READY		0
+#define VCPU_STATE_EXPECTS_WAKEUP	1
+#define VCPU_STATE_POWERED_OFF		2
+#define VCPU_STATE_BLOCKED		3
+#define VCPU_STATE_VMMIO_READ		4
+#define VCPU_STATE_VMMIO_WRITE		5
+#define VCPU_STATE_FAULT		6
+#define VCPU_STATE_PSCI_SYSTEM_RESET	0x100
+
+#define VCPU_POWERED_OFF_VM_EXITED	BIT(0)
+/* PSCI_SYSTEM_RESET data0: the reset type, with these flags */
+#define VCPU_RESET_SYSTEM_RESET		BIT(63)	/* SYSTEM_RESET, not RESET2 */
+#define VCPU_RESET_RESET2_SMC64		BIT(62)	/* SYSTEM_RESET2 by SMC64 */
+
 /*
- * Implemented by the RM, called by the mechanisms when a guest ends itself:
- * PSCI SYSTEM_OFF (RM_VM_EXIT_TYPE_VM_EXIT), SYSTEM_RESET, a crash. The RM
- * moves the VM to EXITED and notifies the host (VM_EXITED, VM_STATUS).
+ * Implemented by the RM, called by the mechanisms when a guest halts its
+ * VM (PSCI SYSTEM_OFF, SYSTEM_RESET, SYSTEM_RESET2), as Gunyah raises the
+ * halting vCPU's halt interrupt to the RM: every vCPU is killed, the VM is
+ * HALTING (vcpu_run BUSY) until the RM calls vm_stop(). @state, @data0 and
+ * @data1 are what vcpu_run_check gives the RM for the halting vCPU
+ * (POWERED_OFF, or PSCI_SYSTEM_RESET with the reset type and cookie).
  */
-void rm_vm_exited(u16 vmid, u16 exit_type, const void *reason,
-		  size_t reason_size);
+void rm_vm_halted(u16 vmid, u64 state, u64 data0, u64 data1);
 
 #endif

@@ -131,6 +131,27 @@ void vm_doorbells_free(struct vm *vm)
 	nr_bells_freed++;
 }
 
+/* The RM's end of a guest's halt: recorded, finished by the test (vm_stop()). */
+static int nr_halted;
+static u64 halted[4];		/* vmid, state, data0, data1 */
+
+void rm_vm_halted(u16 vmid, u64 state, u64 data0, u64 data1)
+{
+	nr_halted++;
+	halted[0] = vmid;
+	halted[1] = state;
+	halted[2] = data0;
+	halted[3] = data1;
+}
+
+static int nr_kicks, kicked_cpu = -1;
+
+void plat_vcpu_kick_cpu(int cpu)
+{
+	nr_kicks++;
+	kicked_cpu = cpu;
+}
+
 struct vcpu *host_cap_vcpu(u64 capid, int *err)
 {
 	(void)capid;
@@ -568,9 +589,17 @@ TEST(vm_start_stop_psci)
 	EXPECT_EQ(data[0], 0);
 	EXPECT_FALSE(v1->on);
 	v0->ctx.x[0] = 0x84000008;		/* SYSTEM_OFF */
+	nr_halted = 0;
 	EXPECT_EQ(vm_guest_psci(v0, data), VCPU_STATE_POWERED_OFF);
-	EXPECT_EQ(data[0], VCPU_POWERED_OFF_VM_EXITED);
+	/* The caller is powered off; the VM has not exited yet. */
+	EXPECT_EQ(data[0], 0);
 	EXPECT_FALSE(v0->on);
+	EXPECT_EQ(vm->state, VM_STATE_HALTING);
+	EXPECT_EQ(nr_halted, 1);
+	EXPECT_EQ(halted[0], 30);
+	EXPECT_EQ(halted[1], VCPU_STATE_POWERED_OFF);
+	EXPECT_EQ(vm_start(30, &boot), GH_ERROR_OBJECT_STATE);
+	EXPECT_EQ(vm_stop(30), GH_ERROR_OK);	/* the RM finished */
 	EXPECT_EQ(vm->state, VM_STATE_EXITED);
 	EXPECT_EQ(vm_start(30, &boot), GH_ERROR_OBJECT_STATE);
 	EXPECT_EQ(vm_reset(30), GH_ERROR_OK);
@@ -582,8 +611,148 @@ TEST(vm_start_stop_psci)
 	v0->ctx.x[0] = 0x84000009;		/* SYSTEM_RESET */
 	EXPECT_EQ(vm_guest_psci(v0, data), VCPU_STATE_PSCI_SYSTEM_RESET);
 	EXPECT_EQ(data[0], VCPU_RESET_SYSTEM_RESET);
+	EXPECT_EQ(data[1], 0);
+	EXPECT_EQ(vm->state, VM_STATE_HALTING);
+	EXPECT_EQ(halted[1], VCPU_STATE_PSCI_SYSTEM_RESET);
+	EXPECT_EQ(halted[2], VCPU_RESET_SYSTEM_RESET);
 	EXPECT_EQ(vm_stop(30), GH_ERROR_OK);
 	vm_destroy(30);
+}
+
+/* A started two-vCPU VM with vmid @vmid; vCPU 1 powered on too. */
+static struct vm *psci_vm(u16 vmid)
+{
+	struct vm_boot boot = { .pc = 0x80000000UL };
+	u64 capid;
+	u32 virq;
+
+	setup();
+	if (vm_create(vmid) || vm_vcpu_create(vmid, 0, &capid, &virq) ||
+	    vm_vcpu_create(vmid, 1, &capid, &virq) || vm_start(vmid, &boot))
+		return NULL;
+	vms[0].vcpu[1]->on = true;
+	return &vms[0];
+}
+
+static s64 guest_call(struct vcpu *v, u64 fid, u64 a1, u64 a2, u64 a3, int *state,
+		      u64 *data)
+{
+	v->ctx.x[0] = fid;
+	v->ctx.x[1] = a1;
+	v->ctx.x[2] = a2;
+	v->ctx.x[3] = a3;
+	*state = vm_guest_psci(v, data);
+	return (s64)v->ctx.x[0];
+}
+
+/*
+ * CPU_ON of an MPIDR without a vCPU (hyp/vm/psci/src/psci_common.c
+ * psci_cpu_on()): INTERNAL_FAILURE (-6) for an MPIDR the VM could have
+ * (linear mapping Aff0 | Aff1 << 8, index <= PLATFORM_MAX_CORES = 8),
+ * INVALID_PARAMETERS (-2) for one it could not.
+ */
+TEST(psci_cpu_on_missing_vcpu)
+{
+	static const struct { u64 mpidr; s64 ret; } c[] = {
+		{ 2, -6 }, { 7, -6 }, { 8, -6 },	/* 8: Gunyah's "> 8" */
+		{ 0x80000002UL, -6 },			/* bits outside Aff ignored */
+		{ 9, -2 }, { 0xff, -2 }, { 0x100, -2 }, { 0x7f00, -2 },
+		{ 0x8000, -2 }, { 0x10000, -2 }, { 0x100000000UL, -2 },
+	};
+	u64 data[3];
+	int state;
+	struct vm *vm = psci_vm(31);
+
+	ASSERT_TRUE(vm != NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		EXPECT_EQ(guest_call(vm->vcpu[0], 0xc4000003, c[i].mpidr, 0x80000000, 0,
+				     &state, data), c[i].ret);
+		EXPECT_EQ(state, -1);
+	}
+	/* SMC32: the MPIDR's upper half is not looked at. */
+	EXPECT_EQ(guest_call(vm->vcpu[0], 0x84000003, 0x100000002UL, 0, 0, &state, data), -6);
+	/* Existing vCPUs: ALREADY_ON; AFFINITY_INFO of a missing one is INVALID. */
+	EXPECT_EQ(guest_call(vm->vcpu[0], 0xc4000003, 1, 0, 0, &state, data), -4);
+	EXPECT_EQ(guest_call(vm->vcpu[0], 0xc4000004, 2, 0, 0, &state, data), -2);
+	EXPECT_EQ(vm->state, VM_STATE_RUNNING);
+	vm_destroy(31);
+}
+
+/*
+ * SYSTEM_OFF from vCPU 0 while vCPU 1 runs on CPU 1: every vCPU is killed
+ * and made to exit (kicked, wakeup SPI), the VM is HALTING until the RM's
+ * vm_stop(); vCPU 1's run ends with the VM-exited flag (killed), the
+ * caller's without.
+ */
+TEST(psci_system_off_kills_all)
+{
+	u64 data[3] = { 9, 9, 9 };
+	int state;
+	struct vm *vm = psci_vm(32);
+
+	ASSERT_TRUE(vm != NULL);
+	vm->vcpu[1]->running_on = 1;
+	nr_kicks = nr_spi_raised = nr_halted = 0;
+	guest_call(vm->vcpu[0], 0x84000008, 0, 0, 0, &state, data);
+	EXPECT_EQ(state, VCPU_STATE_POWERED_OFF);
+	EXPECT_EQ(data[0], 0);
+	EXPECT_EQ(vm->state, VM_STATE_HALTING);
+	EXPECT_FALSE(vm->vcpu[0]->on);
+	EXPECT_FALSE(vm->vcpu[1]->on);
+	EXPECT_FALSE(vm->vcpu[0]->killed);
+	EXPECT_TRUE(vm->vcpu[1]->killed);
+	EXPECT_EQ(nr_kicks, 1);
+	EXPECT_EQ(kicked_cpu, 1);
+	EXPECT_EQ(nr_spi_raised, 2);
+	EXPECT_EQ(nr_halted, 1);
+	vm->vcpu[1]->running_on = -1;
+	EXPECT_EQ(vm_stop(32), GH_ERROR_OK);
+	EXPECT_EQ(vm->state, VM_STATE_EXITED);
+	EXPECT_TRUE(vm->vcpu[1]->killed);
+	/* Reset and a new start make the vCPUs ordinary again. */
+	EXPECT_EQ(vm_reset(32), GH_ERROR_OK);
+	EXPECT_FALSE(vm->vcpu[1]->killed);
+	vm_destroy(32);
+}
+
+/*
+ * SYSTEM_RESET2, both conventions: state PSCI_SYSTEM_RESET, data0 = the
+ * reset type (SMC64: | bit 62), data1 = the cookie (SMC32: 32 bits). Any
+ * reset type is taken. FEATURES reports it; the SMC64 forms of calls that
+ * only have an SMC32 one are NOT_SUPPORTED.
+ */
+TEST(psci_system_reset2)
+{
+	u64 data[3];
+	int state;
+	struct vm *vm = psci_vm(33);
+
+	ASSERT_TRUE(vm != NULL);
+	EXPECT_EQ(guest_call(vm->vcpu[0], 0x8400000a, 0x84000012, 0, 0, &state, data), 0);
+	EXPECT_EQ(guest_call(vm->vcpu[0], 0x8400000a, 0xc4000012, 0, 0, &state, data), 0);
+	EXPECT_EQ(guest_call(vm->vcpu[0], 0x8400000a, 0xc4000008, 0, 0, &state, data), -1);
+	EXPECT_EQ(guest_call(vm->vcpu[0], 0xc4000008, 0, 0, 0, &state, data), -1);
+	EXPECT_EQ(state, -1);
+	EXPECT_EQ(vm->state, VM_STATE_RUNNING);
+
+	guest_call(vm->vcpu[1], 0x84000012, 0xffff80000001UL, 0x1122334455UL, 0, &state, data);
+	EXPECT_EQ(state, VCPU_STATE_PSCI_SYSTEM_RESET);
+	EXPECT_EQ(data[0], 0x80000001UL);
+	EXPECT_EQ(data[1], 0x22334455UL);
+	EXPECT_EQ(halted[2], 0x80000001UL);
+	EXPECT_EQ(vm->state, VM_STATE_HALTING);
+	EXPECT_TRUE(vm->vcpu[0]->killed);
+	EXPECT_FALSE(vm->vcpu[1]->killed);
+	vm_destroy(33);
+
+	vm = psci_vm(34);
+	ASSERT_TRUE(vm != NULL);
+	guest_call(vm->vcpu[0], 0xc4000012, 0xffff00000000UL, 0x1122334455UL, 0, &state, data);
+	EXPECT_EQ(state, VCPU_STATE_PSCI_SYSTEM_RESET);
+	EXPECT_EQ(data[0], VCPU_RESET_RESET2_SMC64);
+	EXPECT_EQ(data[1], 0x1122334455UL);
+	EXPECT_EQ(halted[3], 0x1122334455UL);
+	vm_destroy(34);
 }
 
 TEST(mmio_decode)

@@ -40,7 +40,8 @@ static const u32 fuzz_ids[] = {
 
 /* What the host has done and seen. */
 static struct {
-	u8 seq_used[65536 / 8];		/* sequence numbers of first packets sent */
+	/* sequence numbers of well-formed first packets of requests sent */
+	u8 seq_used[65536 / 8];
 	bool rx_seen_empty;		/* host last saw RX empty ... */
 	unsigned int rx_irqs_then;	/* ... with this many RX interrupts */
 	bool tx_seen_full;
@@ -52,6 +53,7 @@ static struct {
 	u32 id;
 	bool orphans_ok;		/* after an RX flush */
 	unsigned long sent, received, replies, notifs, rejected;
+	unsigned long good_starts;	/* well-formed first packets of requests */
 } h;
 
 static void check_rm_invariants(void)
@@ -154,8 +156,17 @@ static void step_send(bool garbage)
 	bool was_full = msgq_full(&rm_host_tx), not_full;
 	int ret;
 
-	if (len >= 8 && (pkt[1] & 3) != RM_RPC_TYPE_CONT)
+	/*
+	 * Only these can be answered: the real RM drops bad headers, replies
+	 * and notifications without a reply, so must the stub.
+	 */
+	bool good = len >= 8 && len <= 240 && !was_full && pkt[0] == RM_RPC_HDR_BYTE0 &&
+		    (pkt[1] & 3) == RM_RPC_TYPE_REQUEST && (pkt[1] >> 2) <= RM_RPC_MAX_FRAGMENTS;
+
+	if (good) {
 		h.seq_used[rm_get_le16(pkt + 2) / 8] |= 1 << (rm_get_le16(pkt + 2) % 8);
+		h.good_starts++;
+	}
 
 	ret = rm_host_msgq_send(pkt, len, rng_below(2), &not_full);
 	if (was_full) {
@@ -342,8 +353,11 @@ TEST(fuzz_pure_garbage)
 {
 	fuzz_reset();
 	fuzz_run(FUZZ_STEPS, true);
-	printf("# sent %lu (rejected %lu), received %lu: %lu replies, %lu notifications\n",
-	       h.sent, h.rejected, h.received, h.replies, h.notifs);
-	EXPECT_TRUE(h.replies > 100);
+	printf("# sent %lu (rejected %lu, %lu well-formed requests), received %lu: %lu replies, %lu notifications\n",
+	       h.sent, h.rejected, h.good_starts, h.received, h.replies, h.notifs);
+	/* Garbage is dropped unanswered (replies only echo well-formed requests). */
+	EXPECT_TRUE(h.sent > FUZZ_STEPS / 4);
+	EXPECT_TRUE(h.good_starts < h.sent / 100);
+	EXPECT_TRUE(h.replies <= h.good_starts);
 	check_recovery();
 }

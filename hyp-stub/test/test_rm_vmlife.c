@@ -92,6 +92,73 @@ static struct mock_vm *mvm(void)
 	return NULL;
 }
 
+/* Everything the host can receive now, into g_ev (as g_call() does). */
+static void drain(void)
+{
+	static struct host_msg m;
+
+	g_nev = 0;
+	g_reply_at = -1;
+	while (host_recv_msg(&m) == 0) {
+		struct g_event *e = &g_ev[g_nev < 16 ? g_nev : 15];
+
+		e->type = m.type;
+		e->id = m.id;
+		e->len = m.len;
+		memcpy(e->data, m.data, MIN(m.len, sizeof(e->data)));
+		HOST_CHECK(m.type == RM_RPC_TYPE_NOTIF, "only notifications", m.type, 3);
+		g_nev++;
+	}
+}
+
+/*
+ * Move the RM's clock on in steps of @step us until the host receives
+ * something (in g_ev); returns how long that took, ~0 if nothing came
+ * within @max us.
+ */
+static u64 wait_notifs(u64 step, u64 max)
+{
+	u64 waited = 0;
+
+	for (;;) {
+		drain();
+		if (g_nev)
+			return waited;
+		if (waited >= max)
+			return ~0ULL;
+		mock_advance_us(step);
+		waited += step;
+	}
+}
+
+/* The defaults of core/rm_vm.c, which these tests hold it to. */
+#define HALT_US		2000
+#define RESET_US	3000
+#define RESET_US_PER_MIB 100
+
+/*
+ * VM_RESET of @v as the real RM answers it: VM_STATUS RESETTING, the OK
+ * reply, and VM_STATUS RESET later; true if all came.
+ */
+static bool reset_vm(u16 v)
+{
+	if (g_vmid_call(RM_MSG_VM_RESET, v) != RM_ERROR_OK || g_nev != 2 || g_reply_at != 1 ||
+	    !g_is_status(0, v, RM_VM_STATUS_RESETTING))
+		return false;
+	return wait_notifs(500, 1000000) != ~0ULL && g_nev == 1 &&
+	       g_is_status(0, v, RM_VM_STATUS_RESET);
+}
+
+/* g_ev[i] is VM_EXITED of @vmid with @type and @words of reason. */
+static bool is_exited(unsigned int i, u16 vmid, u16 type, unsigned int words)
+{
+	const struct g_event *e = &g_ev[i];
+
+	return i < g_nev && e->type == RM_RPC_TYPE_NOTIF && e->id == RM_NOTIF_VM_EXITED &&
+	       e->len == 8 + 4 * words && rm_get_le16(e->data) == vmid &&
+	       rm_get_le16(e->data + 2) == type && rm_get_le32(e->data + 4) == 4 * words;
+}
+
 TEST(vmlife_full_lifecycle)
 {
 	struct g_dt d = dt_ok;
@@ -168,27 +235,34 @@ TEST(vmlife_full_lifecycle)
 	stop[2] = RM_VM_STOP_FLAG_FORCE;
 	le32(stop + 4, 0x99);
 	ASSERT_EQ(g_call0(RM_MSG_VM_STOP, stop, 8), RM_ERROR_OK);
+	/* As the real RM: EXITED status, VM_EXITED (reason: one zero word), reply. */
 	ASSERT_EQ(g_nev, 3);
-	EXPECT_EQ(g_ev[0].type, RM_RPC_TYPE_NOTIF);
-	EXPECT_EQ(g_ev[0].id, RM_NOTIF_VM_EXITED);
-	EXPECT_EQ(g_ev[0].len, 8);
-	EXPECT_EQ(rm_get_le16(g_ev[0].data), vm);
-	EXPECT_EQ(rm_get_le16(g_ev[0].data + 2), RM_VM_EXIT_TYPE_FORCED_STOP);
-	EXPECT_EQ(rm_get_le32(g_ev[0].data + 4), 0);
-	EXPECT_TRUE(g_is_status(1, vm, RM_VM_STATUS_EXITED));
+	EXPECT_TRUE(g_is_status(0, vm, RM_VM_STATUS_EXITED));
+	EXPECT_TRUE(is_exited(1, vm, RM_VM_EXIT_TYPE_FORCED_STOP, 1));
+	EXPECT_EQ(rm_get_le32(g_ev[1].data + 8), 0);
 	EXPECT_EQ(g_reply_at, 2);
 	EXPECT_FALSE(mvm()->running);
 	EXPECT_EQ(g_call0(RM_MSG_VM_STOP, stop, 8), RM_ERROR_VM_STATE);
 	EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_MEM_INUSE);	/* not reset yet */
 
-	/* RESET: OK first, then RESETTING and RESET. */
+	/* RESET: RESETTING, the reply, and RESET only later. */
 	ASSERT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_OK);
-	ASSERT_EQ(g_nev, 3);
-	EXPECT_EQ(g_reply_at, 0);
-	EXPECT_TRUE(g_is_status(1, vm, RM_VM_STATUS_RESETTING));
-	EXPECT_TRUE(g_is_status(2, vm, RM_VM_STATUS_RESET));
+	ASSERT_EQ(g_nev, 2);
+	EXPECT_TRUE(g_is_status(0, vm, RM_VM_STATUS_RESETTING));
+	EXPECT_EQ(g_reply_at, 1);
+	EXPECT_EQ(mock.nr_maps, 3);
+	EXPECT_EQ(mock.reset_calls, 0);
+	/* Meanwhile the VM still holds its parcels and its VMID. */
+	EXPECT_EQ(g_reclaim(extra, 0), RM_ERROR_MEM_INUSE);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_VM_STATE);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_VM_STATE);
+	/* 80 KiB mapped: one MiB's worth on top of the base delay. */
+	EXPECT_EQ(wait_notifs(100, 100000), RESET_US + RESET_US_PER_MIB);
+	ASSERT_EQ(g_nev, 1);
+	EXPECT_TRUE(g_is_status(0, vm, RM_VM_STATUS_RESET));
 	EXPECT_EQ(mock.nr_maps, 0);
 	EXPECT_EQ(mock.reset_calls, 1);
+	EXPECT_EQ(rm_next_deadline, ~0ULL);
 	EXPECT_EQ(g_vmid_call(RM_MSG_VM_START, vm), RM_ERROR_VM_STATE);
 
 	memset(mock_ram + 30 * MOCK_PAGE, 0x42, MOCK_PAGE);
@@ -283,8 +357,7 @@ TEST(vmlife_dt_errors)
 		EXPECT_EQ(g_vmid_call(RM_MSG_VM_START, vm), RM_ERROR_VM_STATE);
 		EXPECT_EQ(g_vmid_call(RM_MSG_VM_INIT, vm), RM_ERROR_VM_STATE);
 		EXPECT_EQ(g_reclaim(extra, 0), RM_ERROR_OK);
-		EXPECT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_OK);
-		EXPECT_TRUE(g_is_status(2, vm, RM_VM_STATUS_RESET));
+		EXPECT_TRUE(reset_vm(vm));
 		EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_OK);
 		EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_OK);
 		EXPECT_EQ(mock.pages_out, 0);
@@ -391,15 +464,26 @@ TEST(vmlife_state_errors)
 	EXPECT_EQ(mock.start_calls, 1);
 	EXPECT_EQ(configure(), RM_ERROR_VM_STATE);
 	EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_VM_STATE);
-	stop[2] = 0x2;				/* unknown flag */
-	EXPECT_EQ(g_call0(RM_MSG_VM_STOP, stop, 8), RM_ERROR_ARGUMENT_INVALID);
 	EXPECT_EQ(g_call0(RM_MSG_VM_STOP, stop, 4), RM_ERROR_INVALID);
-	stop[2] = 0;				/* graceful: stops all the same */
+	/*
+	 * Without force the real RM only asks the guest (VM_SHUTDOWN), which
+	 * the stub's guests cannot hear: OK, and the VM keeps running. Other
+	 * flag bits are ignored, as by the real RM.
+	 */
+	for (u8 flags = 0; flags < 8; flags += 2) {
+		stop[2] = flags;
+		EXPECT_EQ(g_call0(RM_MSG_VM_STOP, stop, 8), RM_ERROR_OK);
+		EXPECT_EQ(g_nev, 1);
+		EXPECT_EQ(rm_vm_lookup(vm)->status, RM_VM_STATUS_RUNNING);
+		EXPECT_EQ(mock.stop_calls, 0);
+	}
+	stop[2] = RM_VM_STOP_FLAG_FORCE | 0x80;
 	ASSERT_EQ(g_call0(RM_MSG_VM_STOP, stop, 8), RM_ERROR_OK);
-	EXPECT_EQ(g_ev[0].id, RM_NOTIF_VM_EXITED);
-	EXPECT_EQ(rm_get_le16(g_ev[0].data + 2), RM_VM_EXIT_TYPE_VM_EXIT);
-	EXPECT_EQ(g_nev, 3);			/* one VM_EXITED despite the mock's */
+	EXPECT_TRUE(is_exited(1, vm, RM_VM_EXIT_TYPE_FORCED_STOP, 1));
+	EXPECT_EQ(g_nev, 3);
+	EXPECT_EQ(mock.stop_calls, 1);
 	EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_VM_STATE);
+	EXPECT_EQ(mock.violations, 0);
 }
 
 TEST(vmlife_config_image_checks)
@@ -459,46 +543,244 @@ TEST(vmlife_dealloc_orphans_parcels)
 	EXPECT_EQ(mock.violations, 0);
 }
 
-TEST(vmlife_guest_exit)
+/* A started VM of the fixture. */
+static void start_vm(void)
 {
-	static const char reason[] = "bye";
+	put_dt(&dt_ok);
+	HOST_CHECK(configure() == RM_ERROR_OK, "configure", 0, 0);
+	HOST_CHECK(init_vm() == RM_ERROR_OK, "init", 0, 0);
+	HOST_CHECK(g_vmid_call(RM_MSG_VM_START, vm) == RM_ERROR_OK, "start", 0, 0);
+}
+
+/* Reset, reclaim and deallocate the fixture's VM, checking each step. */
+static void teardown(void)
+{
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_OK);
+	EXPECT_NE(wait_notifs(500, 1000000), ~0ULL);
+	EXPECT_TRUE(g_is_status(0, vm, RM_VM_STATUS_RESET));
+	EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_OK);
+	EXPECT_EQ(g_reclaim(extra, 0), RM_ERROR_OK);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_OK);
+	EXPECT_EQ(mock.nr_vms, 0);
+	EXPECT_EQ(mock.pages_out, 0);
+	EXPECT_EQ(mock.violations, 0);
+}
+
+/*
+ * A guest's PSCI SYSTEM_OFF (the mechanism calls rm_vm_halted() with the
+ * halting vCPU's POWERED_OFF state): nothing for RM_HALT_DELAY_US, during
+ * which the VM is still RUNNING for the host's calls; then VM_STATUS
+ * EXITED first, VM_EXITED PLATFORM_OFF with one zero reason word second.
+ */
+TEST(vmlife_guest_system_off)
+{
+	setup();
+	start_vm();
+	rm_vm_halted(vm, VCPU_STATE_POWERED_OFF, 0, 0);
+	EXPECT_EQ(rm_next_deadline, mock.now + HALT_US);
+	mock_advance_us(HALT_US - 1);
+	drain();
+	EXPECT_EQ(g_nev, 0);
+	EXPECT_EQ(mock.stop_calls, 0);		/* the mechanism still halting */
+	EXPECT_EQ(rm_vm_lookup(vm)->status, RM_VM_STATUS_RUNNING);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_VM_STATE);
+	EXPECT_EQ(wait_notifs(1, 10), 1);
+	ASSERT_EQ(g_nev, 2);
+	EXPECT_TRUE(g_is_status(0, vm, RM_VM_STATUS_EXITED));
+	EXPECT_TRUE(is_exited(1, vm, RM_VM_EXIT_TYPE_PLATFORM_OFF, 1));
+	EXPECT_EQ(rm_get_le32(g_ev[1].data + 8), 0);
+	EXPECT_EQ(mock.stop_calls, 1);
+	EXPECT_FALSE(mvm()->running);
+	EXPECT_EQ(rm_next_deadline, ~0ULL);
+	/* Once only. */
+	EXPECT_EQ(wait_notifs(1000, 10000), ~0ULL);
+	teardown();
+}
+
+/* SYSTEM_RESET: PLATFORM_RESET (2), not the 3 of SYSTEM_RESET2. */
+TEST(vmlife_guest_system_reset)
+{
+	setup();
+	start_vm();
+	rm_vm_halted(vm, VCPU_STATE_PSCI_SYSTEM_RESET, VCPU_RESET_SYSTEM_RESET, 0);
+	EXPECT_EQ(wait_notifs(100, 100000), HALT_US);
+	ASSERT_EQ(g_nev, 2);
+	EXPECT_TRUE(g_is_status(0, vm, RM_VM_STATUS_EXITED));
+	EXPECT_TRUE(is_exited(1, vm, RM_VM_EXIT_TYPE_PLATFORM_RESET, 1));
+	EXPECT_EQ(rm_get_le32(g_ev[1].data + 8), 0);
+	teardown();
+}
+
+/*
+ * SYSTEM_RESET2: type 3, reason {flags | code << 16, reset type, cookie
+ * low, cookie high}; flag bit 15 and the 64-bit cookie for SMC64, the
+ * cookie's low 32 bits for SMC32 (vm_mgnt.c vcpu_halt_callback()).
+ */
+TEST(vmlife_guest_system_reset2)
+{
+	static const struct {
+		u64 data0, data1;
+		u32 word0, type, lo, hi;
+	} c[] = {
+		{ 0x80000001UL, 0x123456789UL, 0, 0x80000001U, 0x23456789U, 0 },
+		{ 0x80000002UL | VCPU_RESET_RESET2_SMC64, 0x1122334455667788UL,
+		  0x8000, 0x80000002U, 0x55667788U, 0x11223344U },
+		{ 0, 0, 0, 0, 0, 0 },		/* SYSTEM_WARM_RESET */
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(c); i++) {
+		setup();
+		start_vm();
+		rm_vm_halted(vm, VCPU_STATE_PSCI_SYSTEM_RESET, c[i].data0, c[i].data1);
+		EXPECT_EQ(wait_notifs(100, 100000), HALT_US);
+		ASSERT_EQ(g_nev, 2);
+		EXPECT_TRUE(g_is_status(0, vm, RM_VM_STATUS_EXITED));
+		EXPECT_TRUE(is_exited(1, vm, RM_VM_EXIT_TYPE_SYSTEM_RESET2, 4));
+		EXPECT_EQ(rm_get_le32(g_ev[1].data + 8), c[i].word0);
+		EXPECT_EQ(rm_get_le32(g_ev[1].data + 12), c[i].type);
+		EXPECT_EQ(rm_get_le32(g_ev[1].data + 16), c[i].lo);
+		EXPECT_EQ(rm_get_le32(g_ev[1].data + 20), c[i].hi);
+		teardown();
+	}
+}
+
+/* Any other state of the halting vCPU: a software error, code UNKNOWN. */
+TEST(vmlife_guest_halt_unknown_state)
+{
+	setup();
+	start_vm();
+	rm_vm_halted(vm, VCPU_STATE_FAULT, 0, 0);
+	EXPECT_EQ(wait_notifs(100, 100000), HALT_US);
+	ASSERT_EQ(g_nev, 2);
+	EXPECT_TRUE(is_exited(1, vm, RM_VM_EXIT_TYPE_SW_ERROR, 1));
+	EXPECT_EQ(rm_get_le32(g_ev[1].data + 8), 2U << 16);
+	teardown();
+}
+
+/* A forced VM_STOP before the RM finished a halt wins; the halt is dropped. */
+TEST(vmlife_stop_during_halt)
+{
+	u8 stop[8] = { 0 };
 
 	setup();
-	put_dt(&dt_ok);
-	/* Not running: nothing to report. */
-	rm_vm_exited(vm, RM_VM_EXIT_TYPE_VM_EXIT, NULL, 0);
-	EXPECT_TRUE(host_rx_empty());
-	ASSERT_EQ(configure(), RM_ERROR_OK);
-	ASSERT_EQ(init_vm(), RM_ERROR_OK);
-	ASSERT_EQ(g_vmid_call(RM_MSG_VM_START, vm), RM_ERROR_OK);
+	start_vm();
+	rm_vm_halted(vm, VCPU_STATE_POWERED_OFF, 0, 0);
+	mock_advance_us(HALT_US / 2);
+	le16(stop, vm);
+	stop[2] = RM_VM_STOP_FLAG_FORCE;
+	ASSERT_EQ(g_call0(RM_MSG_VM_STOP, stop, 8), RM_ERROR_OK);
+	ASSERT_EQ(g_nev, 3);
+	EXPECT_TRUE(g_is_status(0, vm, RM_VM_STATUS_EXITED));
+	EXPECT_TRUE(is_exited(1, vm, RM_VM_EXIT_TYPE_FORCED_STOP, 1));
+	EXPECT_EQ(rm_next_deadline, ~0ULL);
+	EXPECT_EQ(wait_notifs(1000, 10000), ~0ULL);
+	EXPECT_EQ(mock.stop_calls, 1);
+	teardown();
+}
 
-	rm_vm_exited(vm, RM_VM_EXIT_TYPE_SW_ERROR, reason, 3);
-	{
+/*
+ * A halt of a VM the RM does not know (set up through vm.h alone, as the
+ * EL1 self-test's): the RM still finishes it (vm_stop()), silently.
+ */
+TEST(vmlife_halt_of_foreign_vm)
+{
+	u64 capid;
+	u32 virq;
+
+	rm_test_reset();
+	ASSERT_EQ(vm_create(200), GH_ERROR_OK);
+	ASSERT_EQ(vm_vcpu_create(200, 0, &capid, &virq), GH_ERROR_OK);
+	ASSERT_EQ(vm_start(200, &(struct vm_boot){ 0 }), GH_ERROR_OK);
+	rm_vm_halted(200, VCPU_STATE_POWERED_OFF, 0, 0);
+	EXPECT_EQ(wait_notifs(100, 10000), ~0ULL);
+	EXPECT_EQ(mock.stop_calls, 1);
+	EXPECT_FALSE(mock.vm[0].running);
+	EXPECT_EQ(rm_next_deadline, ~0ULL);
+}
+
+/* The notifications of a finished halt wait while the host reads nothing. */
+TEST(vmlife_halt_waits_for_room)
+{
+	u8 payload[8] = { 0 };
+	unsigned int queued = 0;
+
+	setup();
+	start_vm();
+	/* Fill RX and the outbox with notifications the host does not read. */
+	while (rm_notify(RM_NOTIF_VM_STATUS, payload, sizeof(payload)) == GH_ERROR_OK)
+		queued++;
+	rm_vm_halted(vm, VCPU_STATE_POWERED_OFF, 0, 0);
+	mock_advance_us(10 * HALT_US);
+	EXPECT_EQ(mock.stop_calls, 0);		/* not done, not lost */
+	EXPECT_NE(rm_next_deadline, ~0ULL);
+	/* The host reads: the halt finishes at the next due poll. */
+	for (unsigned int i = 0; i < queued; i++) {
 		static struct host_msg m;
 
 		ASSERT_EQ(host_recv_msg(&m), 0);
-		EXPECT_EQ(m.type, RM_RPC_TYPE_NOTIF);
-		EXPECT_EQ(m.id, RM_NOTIF_VM_EXITED);
-		EXPECT_EQ(m.len, 11);
-		EXPECT_EQ(rm_get_le16(m.data), vm);
-		EXPECT_EQ(rm_get_le16(m.data + 2), RM_VM_EXIT_TYPE_SW_ERROR);
-		EXPECT_EQ(rm_get_le32(m.data + 4), 3);
-		EXPECT_MEMEQ(m.data + 8, reason, 3);
-		ASSERT_EQ(host_recv_msg(&m), 0);
-		EXPECT_EQ(m.id, RM_NOTIF_VM_STATUS);
-		EXPECT_EQ(m.data[4], RM_VM_STATUS_EXITED);
-		EXPECT_TRUE(host_rx_empty());
 	}
-	/* Once only; unknown VMs are ignored. */
-	rm_vm_exited(vm, RM_VM_EXIT_TYPE_VM_EXIT, NULL, 0);
-	rm_vm_exited(0x77, RM_VM_EXIT_TYPE_VM_EXIT, NULL, 0);
-	EXPECT_TRUE(host_rx_empty());
+	EXPECT_EQ(wait_notifs(100, 100000), 1000);
+	ASSERT_EQ(g_nev, 2);
+	EXPECT_TRUE(g_is_status(0, vm, RM_VM_STATUS_EXITED));
+	EXPECT_TRUE(is_exited(1, vm, RM_VM_EXIT_TYPE_PLATFORM_OFF, 1));
+	teardown();
+}
 
-	EXPECT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_OK);
-	EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_OK);
+/*
+ * RESET takes RM_RESET_DELAY_US plus RM_RESET_US_PER_MIB for each MiB the
+ * VM has mapped (rounded up): 400 MiB of (unbacked) lent memory, marked
+ * mapped as VM_INIT would, take 40 ms more than nothing.
+ */
+TEST(vmlife_reset_time_scales_with_memory)
+{
+	struct g_sgl big = { mock_big_pa(0), 400ULL << 20 };
+	u32 handle;
+
+	setup();
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_OK);
+	EXPECT_EQ(wait_notifs(100, 1000000), RESET_US);
+	EXPECT_TRUE(g_is_status(0, vm, RM_VM_STATUS_RESET));
 	EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_OK);
-	EXPECT_EQ(mock.nr_vms, 0);
-	EXPECT_EQ(mock.violations, 0);
+
+	setup();
+	ASSERT_EQ(g_donate(true, vm, 6, 0, 9, &big, 1, &handle), RM_ERROR_OK);
+	ASSERT_TRUE(rm_parcel_lookup(handle) != NULL);
+	rm_parcel_lookup(handle)->mapped = true;
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_OK);
+	EXPECT_EQ(g_reclaim(handle, 0), RM_ERROR_MEM_INUSE);
+	EXPECT_EQ(wait_notifs(100, 1000000), RESET_US + 400 * RESET_US_PER_MIB);
+	EXPECT_TRUE(g_is_status(0, vm, RM_VM_STATUS_RESET));
+	EXPECT_EQ(g_reclaim(handle, 0), RM_ERROR_OK);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_OK);
+}
+
+/* Refusals of lifecycle calls are said on the console, rate-limited. */
+TEST(vmlife_refusals_logged)
+{
+	u8 stop[8] = { 0 };
+
+	setup();
+	le16(stop, vm);
+	stop[2] = RM_VM_STOP_FLAG_FORCE;
+	EXPECT_EQ(g_call0(RM_MSG_VM_STOP, stop, 8), RM_ERROR_VM_STATE);
+	EXPECT_EQ(mock.log_lines, 1);
+	EXPECT_TRUE(strstr(mock.log, "VM_STOP") != NULL);
+	EXPECT_EQ(strncmp(mock.log, "rm: VM ", 7), 0);
+	EXPECT_EQ(strtoul(mock.log + 7, NULL, 10), vm);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_START, vm), RM_ERROR_VM_STATE);
+	EXPECT_EQ(mock.log_lines, 2);
+	EXPECT_TRUE(strstr(mock.log, "VM_START: not READY") != NULL);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_RESET, 0x77), RM_ERROR_VMID_INVALID);
+	EXPECT_EQ(strncmp(mock.log, "rm: VM 119: VM_RESET", 20), 0);
+	/* A flood: 10 lines a second. */
+	for (int i = 0; i < 1000; i++)
+		(void)g_vmid_call(RM_MSG_VM_START, vm);
+	EXPECT_EQ(mock.log_lines, 10);
+	mock_advance_us(1000000);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_START, vm), RM_ERROR_VM_STATE);
+	/* The count of what was left out, then the line. */
+	EXPECT_EQ(mock.log_lines, 12);
+	EXPECT_TRUE(strstr(mock.log, "VM_START") != NULL);
 }
 
 TEST(vmlife_hyp_resources_before_init)
@@ -644,12 +926,17 @@ TEST(vmlife_random_ops)
 		case 11:
 			err = g_vmid_call(RM_MSG_VM_GET_HYP_RESOURCES, v);
 			break;
-		case 12:
-			rm_vm_exited(v, (u16)rnd(8), "x", 1);
-			(void)host_rx_empty();	/* drop what it sent */
-			while (!host_rx_empty())
-				;
+		case 12: {
+			/* A guest halts, as the mechanism reports it: running VMs only. */
+			static const u64 states[] = { VCPU_STATE_POWERED_OFF,
+						      VCPU_STATE_PSCI_SYSTEM_RESET, VCPU_STATE_FAULT };
+			struct rm_vm *rv = rm_vm_lookup(v);
+
+			if (rv && rv->status == RM_VM_STATUS_RUNNING)
+				rm_vm_halted(v, states[rnd(3)], rnd(2) ? VCPU_RESET_SYSTEM_RESET : rnd(5),
+					     rnd(0x1000));
 			continue;
+		}
 		default:
 			if (rnd(8)) {
 				random_dt_page(false, rnd(MOCK_RAM_PAGES));
@@ -660,6 +947,8 @@ TEST(vmlife_random_ops)
 			continue;
 		}
 		EXPECT_TRUE(err <= RM_ERROR_VM_STATE);
+		/* Halts and resets finish at their time, between the host's calls. */
+		mock_advance_us(700);
 		ok += !err;
 		hist[op][err > 20 ? 21 : err]++;
 		ASSERT_EQ(mock.violations, 0);
@@ -678,6 +967,7 @@ TEST(vmlife_random_ops)
 
 		g_call0(RM_MSG_VM_STOP, stop, 8);
 		g_vmid_call(RM_MSG_VM_RESET, vms[i]);
+		mock_advance_us(100000);
 		g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vms[i]);
 	}
 	for (unsigned int i = 0; i < nh; i++)
@@ -732,7 +1022,7 @@ TEST(vmlife_dt_flips)
 			EXPECT_TRUE(mock.nr_maps >= 2);
 			EXPECT_TRUE(mvm()->nr_bells <= 2);
 		}
-		EXPECT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_OK);
+		EXPECT_TRUE(reset_vm(vm));
 		EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_OK);
 		EXPECT_EQ(g_reclaim(extra, 0), RM_ERROR_OK);
 		ASSERT_EQ(mock.violations, 0);
@@ -748,10 +1038,7 @@ TEST(vmlife_reset_from_load)
 {
 	setup();
 	ASSERT_EQ(configure(), RM_ERROR_OK);
-	ASSERT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_OK);
-	EXPECT_EQ(g_reply_at, 0);
-	EXPECT_TRUE(g_is_status(1, vm, RM_VM_STATUS_RESETTING));
-	EXPECT_TRUE(g_is_status(2, vm, RM_VM_STATUS_RESET));
+	ASSERT_TRUE(reset_vm(vm));
 	EXPECT_EQ(mock.reset_calls, 0);		/* no VM to reset yet */
 	EXPECT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_VM_STATE);
 	EXPECT_EQ(g_vmid_call(RM_MSG_VM_INIT, vm), RM_ERROR_VM_STATE);
@@ -828,7 +1115,7 @@ TEST(vmlife_bells_resources)
 	EXPECT_EQ(rm_get_le32(rep + 4 + 2 * 44 + 4), 0x2000 + vm * 16);
 
 	/* Reset keeps the VM's resources; dealloc frees them. */
-	ASSERT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_OK);
+	ASSERT_TRUE(reset_vm(vm));
 	EXPECT_EQ(mock.nr_bells, 3);
 	EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_OK);
 	EXPECT_EQ(g_reclaim(extra, 0), RM_ERROR_OK);
@@ -919,7 +1206,7 @@ TEST(vmlife_bell_dt_errors)
 		EXPECT_EQ(mock.nr_bells, 0);
 		EXPECT_EQ(mock.nr_vms, 0);
 		EXPECT_EQ(mock.nr_maps, 0);
-		EXPECT_EQ(g_vmid_call(RM_MSG_VM_RESET, vm), RM_ERROR_OK);
+		EXPECT_TRUE(reset_vm(vm));
 		EXPECT_EQ(g_vmid_call(RM_MSG_VM_DEALLOC_VMID, vm), RM_ERROR_OK);
 		EXPECT_EQ(g_reclaim(image, 0), RM_ERROR_OK);
 		EXPECT_EQ(g_reclaim(extra, 0), RM_ERROR_OK);

@@ -17,6 +17,8 @@
 #include <fdt_strerror.c>
 #include <fdt_sw.c>
 
+#include <stdio.h>
+
 #include "vm_mock.h"
 
 struct vm_mock mock;
@@ -308,9 +310,6 @@ int vm_stop(u16 vmid)
 		mock.violations++;
 		return GH_ERROR_OBJECT_STATE;
 	}
-	/* As a real mechanism may: report the exit from inside the stop. */
-	if (vm->running)
-		rm_vm_exited(vmid, RM_VM_EXIT_TYPE_VM_EXIT, NULL, 0);
 	vm->running = false;
 	mock.stop_calls++;
 	return GH_ERROR_OK;
@@ -328,4 +327,30 @@ int vm_reset(u16 vmid)
 	vm->running = false;
 	mock.reset_calls++;
 	return GH_ERROR_OK;
+}
+
+/* The RM's clock: MOCK_COUNTER_FREQ ticks a second, moved by mock_advance_us(). */
+u64 plat_counter(void)
+{
+	return mock.now;
+}
+
+u64 plat_counter_freq(void)
+{
+	return MOCK_COUNTER_FREQ;
+}
+
+void mock_advance_us(u64 us)
+{
+	mock.now += us * (MOCK_COUNTER_FREQ / 1000000);
+	rm_poll(mock.now);
+}
+
+/* The RM's console: counted, and the last line kept for the tests. */
+void plat_rm_log(u16 vmid, const char *fmt, va_list ap)
+{
+	int n = snprintf(mock.log, sizeof(mock.log), "rm: VM %u: ", vmid);
+
+	vsnprintf(mock.log + n, sizeof(mock.log) - (size_t)n, fmt, ap);
+	mock.log_lines++;
 }

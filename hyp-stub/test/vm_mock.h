@@ -65,7 +65,15 @@ struct vm_mock {
 	unsigned int bell_calls, fail_bell_at, nr_bells;	/* nr_bells: alive */
 	unsigned int vgic_calls, fail_vgic_at;
 	unsigned int start_calls, stop_calls, reset_calls, destroy_calls;
+	u64 now;			/* plat_counter() */
+	unsigned int log_lines;		/* plat_rm_log() calls */
+	char log[256];			/* the last line */
 };
+
+#define MOCK_COUNTER_FREQ	1000000ULL	/* 1 tick = 1 us */
+
+/* Move the RM's clock on by @us and run what fell due (rm_poll()). */
+void mock_advance_us(u64 us);
 
 extern struct vm_mock mock;
 extern u8 mock_ram[MOCK_RAM_PAGES * MOCK_PAGE];

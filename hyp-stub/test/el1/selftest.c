@@ -537,6 +537,14 @@ static bool run_is(struct run r, u64 state, u64 d0, u64 d1, u64 d2)
 	return true;
 }
 
+static u64 freq(void)
+{
+	u64 f;
+
+	asm volatile("mrs %0, cntfrq_el0" : "=r"(f));
+	return f;
+}
+
 static bool intid_pending(u32 intid)
 {
 	volatile u32 *gicd = (volatile u32 *)GICD_BASE;
@@ -577,7 +585,7 @@ static void test_vm(void)
 	u64 n, v0 = 0, tpidr = 0, v, deadline, now;
 	volatile u32 *gicd = (volatile u32 *)GICD_BASE;
 	u32 ppis;
-	struct run r;
+	struct run r, busy0, busy1;
 	int i;
 
 	asm volatile("msr cpacr_el1, %0\n isb" : : "r"(3UL << 20));
@@ -618,6 +626,10 @@ static void test_vm(void)
 	      5, 0x10000028, 8, 0), 1);
 	check("vm: CPU_ON raised vCPU 1's wakeup SPI", intid_pending(32 + 131),
 	      1);
+	check("vm: CPU_ON of a missing vCPU is INTERNAL_FAILURE", run_is(
+	      vcpu_run(VMST_CAP0, 0, 0), 5, 0x10000030, 8, NEG(-6)), 1);
+	check("vm: CPU_ON of an impossible MPIDR is INVALID_PARAMETERS",
+	      run_is(vcpu_run(VMST_CAP0, 0, 0), 5, 0x10000038, 8, NEG(-2)), 1);
 	check("vm: WFI expects wakeup", run_is(vcpu_run(VMST_CAP0, 0, 0),
 	      1, 0, 1, 0), 1);
 	check("vm: load pair without syndrome is FAULT", run_is(
@@ -642,10 +654,27 @@ static void test_vm(void)
 	      run_is(vcpu_run(VMST_CAP0, 0, 0), 5, 0x10000108, 8, 27), 1);
 	check("vm: host's PPI 25-27 enables restored", host_ppi_enables(),
 	      ppis);
-	check("vm: SYSTEM_OFF: powered off, VM exited", run_is(
-	      vcpu_run(VMST_CAP0, 0, 0), 2, 1, 0, 0), 1);
-	check("vm: stays off", run_is(vcpu_run(VMST_CAP0, 0, 0), 2, 1, 0, 0),
-	      1);
+	/*
+	 * Back to back, nothing printed meanwhile: the RM finishes the halt
+	 * 2 ms later, at a stub entry; an idle host gets it from its WFI.
+	 */
+	asm volatile("isb\n mrs %0, cntvct_el0" : "=r"(now));
+	r = vcpu_run(VMST_CAP0, 0, 0);
+	busy0 = vcpu_run(VMST_CAP0, 0, 0);
+	busy1 = vcpu_run(VMST_CAP1, 0, 0);
+	for (i = 0; i < 1000 && vcpu_run(VMST_CAP0, 0, 0).err == GH_ERROR_BUSY;
+	     i++)
+		asm volatile("wfi");	/* trapped: the stub's timer ends it */
+	asm volatile("isb\n mrs %0, cntvct_el0" : "=r"(deadline));
+	check("vm: SYSTEM_OFF: caller powered off, VM not exited yet",
+	      run_is(r, 2, 0, 0, 0), 1);
+	check("vm: BUSY while the RM halts the VM", busy0.err, GH_ERROR_BUSY);
+	check("vm: BUSY on the other vCPU too", busy1.err, GH_ERROR_BUSY);
+	check("vm: halt finished 1-100 ms later, waiting in WFI",
+	      i >= 1 && i < 1000 && deadline - now >= freq() / 1000 &&
+	      deadline - now < freq() / 10, 1);
+	r = vcpu_run(VMST_CAP0, 0, 0);
+	check("vm: then powered off, VM exited", run_is(r, 2, 1, 0, 0), 1);
 	check("vm: other vCPU off too", run_is(vcpu_run(VMST_CAP1, 0, 0),
 	      2, 1, 0, 0), 1);
 	check("vm: vcpu_run unknown capid", vcpu_run(99, 0, 0).err,

@@ -9,7 +9,8 @@
  *
  * Script: repeated { u8 op; u8 len; u8 bytes[len] } with op % 4:
  * 0 send the bytes as one packet, 1 receive one packet, 2 flush TX (and RX
- * if bit 2 of op), 3 send back the last packet received.
+ * if bit 2 of op), 3 send back the last packet received; then the RM's
+ * clock moves on by ((op >> 3) & 3) * 2 ms.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +83,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 				host_send(last, last_len);
 			break;
 		}
+		/* Time passes: the RM's due work (VM_RESET's end) runs. */
+		mock_advance_us(((op >> 3) & 3) * 2000);
 		check_invariants();
 	}
 	/* Drain: everything queued must come out well framed. */
