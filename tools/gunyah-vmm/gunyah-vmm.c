@@ -72,8 +72,8 @@ static void usage(FILE *out)
 		"  --cmdline STR  the Linux guest's command line\n"
 		"                 (default \"" LINUX_CMDLINE_DEFAULT "\")\n"
 		"  --swiotlb SIZE the shared bounce-buffer window after the RAM, a\n"
-		"                 restricted-dma-pool (default 4M for --kernel, else 0),\n"
-		"                 physically contiguous if it can be (see -v)\n"
+		"                 restricted-dma-pool and shm vdevice (default 4M for\n"
+		"                 --kernel, else 0), physically contiguous if it can be\n"
 		"  --dtb-size SIZE the DTB region at the end of RAM given to the RM\n"
 		"                 (default 64K; QEMU declares 1M), the FDT inside it\n"
 		"  --no-uart-irq  no irqfd for the PL011's interrupt (SPI 1)\n"
@@ -223,10 +223,12 @@ int main(int argc, char **argv)
 		ret = gh_vm_alloc_mem(&vm, mem);
 	if (!ret && swiotlb) {
 		ret = gh_vm_alloc_shm(&vm, swiotlb);
-		/* The real RM accepts a labelled window only at one range. */
-		if (!ret && vm.shm_contiguous != 1)
-			fprintf(stderr,
-				"gunyah-vmm: warning: the shared window is %s; the Resource Manager accepts only one physically contiguous range (run as root, or a smaller --swiotlb)\n",
+		/*
+		 * The shm vdevice has the real RM map it IPA-contiguous;
+		 * a /reserved-memory node alone would need one range.
+		 */
+		if (!ret && vm.shm_contiguous != 1 && verbose)
+			fprintf(stderr, "gunyah-vmm: the shared window is %s\n",
 				vm.shm_contiguous ? "of unknown physical layout" :
 				"not physically contiguous");
 		else if (!ret && verbose)

@@ -613,7 +613,7 @@ static long write_dtb(struct gh_vm *vm, void *buf, size_t size, int nr_vcpus,
 	__u64 shm_ipa = GH_GUEST_RAM_BASE + vm->mem_size;
 	__u32 cells[16];
 	struct gh_fdt f;
-	char node[32];
+	char node[64];
 	int i;
 
 	gh_fdt_init(&f, buf, size);
@@ -653,9 +653,9 @@ static long write_dtb(struct gh_vm *vm, void *buf, size_t size, int nr_vcpus,
 	 * other memory the host cannot see (Linux: restricted-dma-pool, used
 	 * by the devices whose memory-region points at it; it must not be
 	 * no-map), named as crosvm names it. The real RM finds the shared
-	 * parcel for this node by its qcom,label (without one it only takes
-	 * a parcel the guest has already accepted, so VM_START fails) and
-	 * accepts it at this node's range.
+	 * parcel for this node by its qcom,label (without one only a parcel
+	 * already mapped at this range, such as the shm vdevice's) and, if
+	 * the vdevice did not map it, accepts it at this node's range.
 	 */
 	if (vm->shm_size) {
 		gh_fdt_begin_node(&f, "reserved-memory");
@@ -773,8 +773,11 @@ static long write_dtb(struct gh_vm *vm, void *buf, size_t size, int nr_vcpus,
 	gh_fdt_end_node(&f);
 	gh_fdt_begin_node(&f, "vdevices");
 	gh_fdt_prop_str(&f, "generate", "/hypervisor");
-	/* The shared window as QEMU declares its shared slots. */
-	if (vm->shm_size) {
+	/*
+	 * The shared window as QEMU declares its shared slots: the real RM
+	 * maps the parcel with this label at base, IPA-contiguous.
+	 */
+	if (vm->shm_size && !vm->shm_no_vdevice) {
 		snprintf(node, sizeof(node), "shm-%x", vm->shm_label);
 		gh_fdt_begin_node(&f, node);
 		gh_fdt_prop_str(&f, "vdevice-type", "shm");

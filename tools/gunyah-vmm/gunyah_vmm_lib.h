@@ -158,10 +158,16 @@ struct gh_vm {
 	int shm_contiguous;
 	/*
 	 * Write the window's /reserved-memory node without qcom,label, as
-	 * VMMs before the real RM's rules did: the real RM then finds no
-	 * parcel for it and refuses VM_START.
+	 * VMMs before the real RM's rules did: without the shm vdevice too,
+	 * the real RM then finds no parcel for it and refuses VM_START.
 	 */
 	bool shm_no_label;
+	/*
+	 * No shm-<label> vdevice for the window, only its /reserved-memory
+	 * node: the real RM then accepts the parcel at the node's range as
+	 * one SGL entry, which only a physically contiguous parcel passes.
+	 */
+	bool shm_no_vdevice;
 
 	/* MMIO: callback, then the log of non-UART accesses */
 	gh_mmio_fn mmio_fn;
@@ -202,17 +208,22 @@ int gh_vm_load_linux(struct gh_vm *vm, const char *kernel, const char *initrd);
  * right after the RAM (GH_GUEST_RAM_BASE + vm->mem_size), shared with the
  * VM with label vm->shm_label (default 1; set it before gh_vm_setup_dtb()).
  * gh_vm_setup_dtb() adds it to /memory, makes a "restricted-dma-pool"
- * /reserved-memory node of it with qcom,label, by which the RM finds the
- * parcel and accepts it at that range, and a shm-<label> vdevice, as QEMU
- * does. Allocate after gh_vm_alloc_mem(), map after gh_vm_map_mem().
+ * /reserved-memory node of it with qcom,label and a shm-<label> vdevice
+ * with its base, as QEMU does. Allocate after gh_vm_alloc_mem(), map after
+ * gh_vm_map_mem().
  *
- * The real RM accepts such a window only if it is one physically
- * contiguous range. Anonymous memory is not; without hugetlbfs or THP the
- * window is assembled from anonymous pages: a pool is faulted in, its
- * pages' frame numbers read from /proc/self/pagemap (root), and a run of
+ * At VM_START the real RM accepts the parcel of a shm vdevice at its base,
+ * mapped IPA-contiguous whatever its physical layout; then it matches the
+ * /reserved-memory node to the parcel by label. A node without a shm
+ * vdevice (vm->shm_no_vdevice) makes it accept the parcel at the node's
+ * range as one SGL entry, which only a physically contiguous parcel
+ * passes. So that both work, the window is physically contiguous when it
+ * can be: anonymous memory is not, and without hugetlbfs or THP the window
+ * is assembled from anonymous pages: a pool is faulted in, its pages'
+ * frame numbers read from /proc/self/pagemap (root), and a run of
  * consecutive frames is moved (mremap) into the window in frame order.
- * vm->shm_contiguous says whether that worked; if not, the window is
- * plain anonymous memory (the real RM, and the stub, then refuse it).
+ * vm->shm_contiguous says whether that worked; if not, the window is plain
+ * anonymous memory.
  */
 int gh_vm_alloc_shm(struct gh_vm *vm, size_t size);
 int gh_vm_map_shm(struct gh_vm *vm, __u32 label);
