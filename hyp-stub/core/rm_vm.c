@@ -182,7 +182,14 @@ static void rm_vm_mark_exited(struct rm_vm *vm, u16 exit_type, u32 reason0,
 
 void rm_vm_halted(u16 vmid, u64 state, u64 data0, u64 data1)
 {
-	struct rm_job *j = rm_job_add(vmid, RM_JOB_HALT, RM_HALT_DELAY_US);
+	struct rm_job *j;
+
+	/* One halt per VM: the first vCPU's counts (vcpu_halt_callback()). */
+	for (size_t i = 0; i < ARRAY_SIZE(rm_jobs); i++) {
+		if (rm_jobs[i].kind != RM_JOB_NONE && rm_jobs[i].vmid == vmid)
+			return;
+	}
+	j = rm_job_add(vmid, RM_JOB_HALT, RM_HALT_DELAY_US);
 
 	/* Cannot happen (a slot per VM): never leave the VM BUSY for good. */
 	if (!j) {

@@ -448,6 +448,12 @@ static s64 psci_cpu_on_missing(u64 mpidr)
 static int vm_halt(struct vm *vm, struct vcpu *v, int state, u64 *data,
 		   u64 data0, u64 data1)
 {
+	/* Killed by another vCPU's halt while it trapped: that one halts. */
+	if (vm->state != VM_STATE_RUNNING) {
+		v->on = false;
+		data[0] = 0;
+		return VCPU_STATE_POWERED_OFF;
+	}
 	vm->state = VM_STATE_HALTING;
 	vcpus_off(vm, true);
 	v->killed = false;

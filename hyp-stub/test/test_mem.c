@@ -705,6 +705,14 @@ TEST(psci_system_off_kills_all)
 	EXPECT_EQ(kicked_cpu, 1);
 	EXPECT_EQ(nr_spi_raised, 2);
 	EXPECT_EQ(nr_halted, 1);
+	/*
+	 * vCPU 1 was trapping into its own SYSTEM_RESET meanwhile: killed, it
+	 * does not halt the VM again.
+	 */
+	guest_call(vm->vcpu[1], 0x84000009, 0, 0, 0, &state, data);
+	EXPECT_EQ(state, VCPU_STATE_POWERED_OFF);
+	EXPECT_EQ(nr_halted, 1);
+	EXPECT_EQ(vm->state, VM_STATE_HALTING);
 	vm->vcpu[1]->running_on = -1;
 	EXPECT_EQ(vm_stop(32), GH_ERROR_OK);
 	EXPECT_EQ(vm->state, VM_STATE_EXITED);

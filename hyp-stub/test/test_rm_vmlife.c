@@ -595,6 +595,18 @@ TEST(vmlife_guest_system_off)
 	/* Once only. */
 	EXPECT_EQ(wait_notifs(1000, 10000), ~0ULL);
 	teardown();
+
+	/* Two vCPUs halting at once: the first one's counts, once. */
+	setup();
+	start_vm();
+	rm_vm_halted(vm, VCPU_STATE_POWERED_OFF, 0, 0);
+	rm_vm_halted(vm, VCPU_STATE_PSCI_SYSTEM_RESET, VCPU_RESET_SYSTEM_RESET, 0);
+	EXPECT_EQ(wait_notifs(100, 100000), HALT_US);
+	ASSERT_EQ(g_nev, 2);
+	EXPECT_TRUE(is_exited(1, vm, RM_VM_EXIT_TYPE_PLATFORM_OFF, 1));
+	EXPECT_EQ(wait_notifs(1000, 10000), ~0ULL);
+	EXPECT_EQ(mock.stop_calls, 1);
+	teardown();
 }
 
 /* SYSTEM_RESET: PLATFORM_RESET (2), not the 3 of SYSTEM_RESET2. */
