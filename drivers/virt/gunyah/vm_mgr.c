@@ -951,15 +951,13 @@ static void gunyah_vm_free(struct kref *kref)
 		kfree(value);
 	xa_destroy(&ghvm->boot_context);
 
-	if (reset == GUNYAH_VM_RESET_PENDING && gunyah_vm_defer_release(ghvm))
-		return;
-
-	if (reset == GUNYAH_VM_RESET_PENDING &&
-	    gunyah_vm_status(ghvm, NULL) != GUNYAH_RM_VM_STATUS_RESET) {
-		dev_err(ghvm->rm->dev,
-			"VM %u: timed out waiting for the RM to reset it\n",
-			ghvm->vmid);
-		reset = GUNYAH_VM_RESET_FAILED;
+	if (reset == GUNYAH_VM_RESET_PENDING) {
+		/* From now on the RM connection ends the teardown. */
+		if (gunyah_vm_defer_release(ghvm))
+			return;
+		/* RESET arrived meanwhile, or the connection stopped. */
+		if (gunyah_vm_status(ghvm, NULL) != GUNYAH_RM_VM_STATUS_RESET)
+			reset = GUNYAH_VM_RESET_FAILED;
 	}
 	gunyah_vm_destroy(ghvm, reset != GUNYAH_VM_RESET_FAILED);
 }
