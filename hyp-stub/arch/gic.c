@@ -24,8 +24,7 @@
 #define GIC_SPI_BASE		32	/* INTID of SPI 0 */
 #define GIC_MAX_INTID		1019
 
-/* QEMU virt wires its devices to SPIs 0-127 (platform bus 64-127). */
-#define FIRST_FREE_SPI		128
+#define FIRST_FREE_SPI		GIC_FIRST_FREE_SPI	/* layout.h */
 
 static volatile u32 *gicd;
 static spinlock_t gic_lock = SPINLOCK_INIT;	/* shared GICD words */

@@ -320,6 +320,9 @@ static int add_rm_node(void *fdt, int hyp, const struct dt_host_cfg *cfg)
 			   sizeof(rm_compat)) ?:
 	       fdt_setprop(fdt, node, "reg", reg, sizeof(reg)) ?:
 	       fdt_setprop(fdt, node, "interrupts", irqs, sizeof(irqs)) ?:
+	       /* The first INTID of the RM's own allocations (real RM: 960). */
+	       fdt_setprop_u32(fdt, node, "qcom,free-irq-start",
+			       GIC_FIRST_FREE_SPI + 32) ?:
 	       fdt_setprop_empty(fdt, node, "qcom,is-full-duplex") ?:
 	       fdt_setprop_u32(fdt, node, "qcom,tx-message-size",
 			       RM_MSGQ_MSG_SIZE) ?:

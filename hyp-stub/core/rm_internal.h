@@ -9,7 +9,8 @@
  *   rm.c      the call table and dispatch;
  *   rm_vm.c   VMIDs, VM states and the lifecycle calls, notifications;
  *   rm_mem.c  memory parcels: LEND, SHARE, APPEND, RECLAIM;
- *   rm_vmcfg.c VM_INIT: the VM's DT (gunyah-vm-config) and building the VM.
+ *   rm_vmcfg.c VM_INIT: the VM's DT (gunyah-vm-config) and building the VM;
+ *             at VM_START, the shared windows (shm, /reserved-memory).
  *
  * The mechanisms behind them (ownership, stage-2, vCPUs) are in vm.h.
  */
@@ -166,6 +167,8 @@ extern struct msgq rm_outbox;
 #define RM_BOOT_SET_PC		(1U << 8)
 #define RM_BOOT_SET_SP		(1U << 9)
 
+#define RM_MAX_SHM		16	/* shm vdevices per VM */
+
 struct rm_vm {
 	u16 vmid;		/* 0: free slot */
 	u8 status;		/* RM_VM_STATUS_* */
@@ -188,6 +191,13 @@ struct rm_vm {
 		u32 label;
 		u64 capid;	/* the host's (source) capability */
 	} bell[VM_MAX_DOORBELLS];
+	/* From VM_INIT for VM_START (rm_vmcfg.c) */
+	u64 mem_size;		/* image parcel + private parcels mapped after it */
+	unsigned int nr_shm;
+	struct rm_shm {		/* a shm vdevice: the parcel labelled @label */
+		u32 label;
+		u64 base;	/* goes to this IPA */
+	} shm[RM_MAX_SHM];
 };
 
 void rm_vm_init(void);
@@ -274,10 +284,35 @@ u32 rm_mem_share(struct rm_msg *msg);
 u32 rm_mem_append(struct rm_msg *msg);
 u32 rm_mem_reclaim(struct rm_msg *msg);
 
-/* ---- rm_vmcfg.c: VM_INIT ---- */
+/* ---- rm_vmcfg.c: VM_INIT, VM_START's shared windows ---- */
 
-#define RM_DTB_MAX		0x10000	/* bytes of VM DT copied and parsed */
+/* Bytes of VM DT (its fdt_totalsize) copied and parsed; QEMU's is ~40 KiB. */
+#define RM_DTB_MAX		0x20000
 
 u32 rm_vm_init_vm(struct rm_msg *msg);
+
+/*
+ * At VM_START, before the vCPUs start: map the shm vdevices' and private
+ * parcels and match the DT's /reserved-memory nodes to parcels. On failure
+ * the VM is left as it is (the caller moves it to INIT_FAILED, the host
+ * resets it); returns RM_ERROR_NORESOURCE as the real RM (see below).
+ */
+u32 rm_vm_start_config(struct rm_vm *vm);
+
+/*
+ * Behaviours of the real RM (12/2023) that clients must live with, on by
+ * default; tests may turn them off to see the stub without them.
+ *
+ * rm_quirk_resmem_one_region: a /reserved-memory node's parcel is accepted
+ * with one SGL entry and without MAP_CONTIGUOUS, which memparcel_do_accept()
+ * refuses (ARGUMENT_INVALID) for a parcel of more than one physical range.
+ *
+ * rm_quirk_start_noresource: VM_START replies NORESOURCE whatever failed
+ * in vm_creation_process_resource() (vm_mgnt_handle_start()); off, it
+ * replies the underlying error (ARGUMENT_INVALID for the refused accept,
+ * DENIED for "No memparcel matching").
+ */
+extern bool rm_quirk_resmem_one_region;
+extern bool rm_quirk_start_noresource;
 
 #endif

@@ -526,6 +526,7 @@ u32 rm_vm_start(struct rm_msg *msg)
 {
 	struct rm_vm *vm = rm_vm_of(msg);
 	struct vm_boot boot = { 0 };
+	u32 err;
 	int ret;
 
 	if (!vm) {
@@ -535,6 +536,12 @@ u32 rm_vm_start(struct rm_msg *msg)
 	if (vm->status != RM_VM_STATUS_READY) {
 		rm_log_vm(vm->vmid, "VM_START: not READY (status %u)", vm->status);
 		return RM_ERROR_VM_STATE;
+	}
+	/* Shared windows (rm_vmcfg.c); failing, the real RM leaves INIT_FAILED. */
+	err = rm_vm_start_config(vm);
+	if (err) {
+		rm_vm_set_status(vm, RM_VM_STATUS_INIT_FAILED);
+		return err;
 	}
 
 	boot.pc = vm->ipa_base;

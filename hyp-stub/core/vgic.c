@@ -14,7 +14,16 @@
  * the LR: flush moves the latch into it, sync moves what the guest did not
  * take back, so events that arrive meanwhile (latched again) are merged,
  * never lost. A guest cannot name anything outside its own VM: INTIDs and
- * vCPU indices come from fixed-size arrays and every access is bounded.
+ * vCPU indices are bounded by the VM's SPIs and vCPU array.
+ *
+ * SPIs with a source (doorbells) follow the real vGIC (hyp/vm/vgic/src/
+ * deliver.c, distrib.c): the source asserts them (virq_assert), the level
+ * it asserts stays until the vGIC asks the source again (check_pending)
+ * when the guest deactivates the interrupt, disables it or clears its
+ * pending state, and is then dropped if the source says so. Pending as the
+ * guest reads it (GICD_ISPENDR) is what its list register shows while the
+ * interrupt is active: an active level interrupt reads not pending even
+ * though its level is still asserted.
  */
 #include <string.h>
 #include "gunyah.h"
@@ -31,7 +40,6 @@
 #define GICD_IIDR		0x0008
 #define GICD_TYPER2		0x000c
 #define GICD_IROUTER		0x6000	/* + 8 * INTID, INTID >= 32 */
-#define GICD_IROUTER_END	(GICD_IROUTER + 8 * VGIC_NR_IRQS)
 #define GIC_PIDR2		0xffe8	/* GICD_PIDR2, GICR_PIDR2 */
 
 #define GICD_CTLR_ENABLE_G1	BIT(0)	/* EnableGrp0 with DS = 1 */
@@ -64,8 +72,8 @@
 /* Implementer 0 (none), product 'G': matches no Linux quirk. */
 #define VGIC_IIDR		0x47000000U
 #define VGIC_PIDR2		(3U << 4)	/* ArchRev: GICv3 */
-/* IDbits = 9 (10-bit INTIDs), ITLinesNumber, no LPIs/MBIS/ESPI */
-#define VGIC_TYPER		((9U << 19) | (VGIC_NR_IRQS / 32 - 1))
+/* IDbits = 9 (10-bit INTIDs), no LPIs/MBIS/ESPI; ITLinesNumber per VM */
+#define VGIC_TYPER		(9U << 19)
 /* GICD_IROUTER: Aff3 [39:32], IRM [31], Aff2..0 [23:0] */
 #define IROUTER_MASK		0xff80ffffffUL
 #define IROUTER_IRM		BIT(31)
@@ -78,13 +86,42 @@
 #define ICC_SGI1R_RS(r)		(((r) >> 44) & 0xf)
 #define ICC_SGI1R_AFF3(r)	(((r) >> 48) & 0xff)
 
+static_assert(VGIC_SPI_CHUNK * sizeof(struct vgic_irq) <= PGT_PAGE_SIZE,
+	      "a chunk of SPIs fits in one pool page");
+static_assert(VGIC_MAX_INTID_END <= 1020, "INTIDs 1020..1023 are special");
+
+/* SPI @s (0-based) of @vm, or NULL beyond its SPIs. */
+static struct vgic_irq *spi_at(struct vm *vm, u32 s)
+{
+	struct vgic *d = &vm->vgic;
+	u32 e;
+
+	if (s >= d->nr_spis)
+		return NULL;
+	if (s < VGIC_NR_BASE_SPIS)
+		return &d->spi[s];
+	e = s - VGIC_NR_BASE_SPIS;
+	return &d->spi_ext[e / VGIC_SPI_CHUNK][e % VGIC_SPI_CHUNK];
+}
+
+/* One past the VM's last INTID. */
+static u32 intid_end(const struct vm *vm)
+{
+	return VGIC_NR_PRIVATE + vm->vgic.nr_spis;
+}
+
 static struct vgic_irq *irq_get(struct vm *vm, struct vcpu *v, u32 intid)
 {
 	if (intid < VGIC_NR_PRIVATE)
 		return v ? &v->vgic.priv[intid] : NULL;
-	if (intid < VGIC_NR_IRQS)
-		return &vm->vgic.spi[intid - VGIC_NR_PRIVATE];
-	return NULL;
+	return spi_at(vm, intid - VGIC_NR_PRIVATE);
+}
+
+/* An SPI by INTID, or NULL (not an SPI, or beyond the VM's). */
+static struct vgic_irq *spi_get(struct vm *vm, u32 intid)
+{
+	return intid < VGIC_NR_PRIVATE ? NULL :
+	       spi_at(vm, intid - VGIC_NR_PRIVATE);
 }
 
 static bool group1_enabled(const struct vm *vm)
@@ -104,15 +141,31 @@ static bool irq_deliverable(const struct vm *vm, const struct vgic_irq *irq)
 }
 
 /*
- * Guest view of pending: a level interrupt whose line is high is pending
- * even while active ("active and pending"), and a pending copy in an LR
- * counts.
+ * Guest view of pending, as the real vGIC reads it: for an interrupt in a
+ * list register the LR's pending bit; an active one stays in its LR until
+ * deactivated, so a level still asserted reads not pending while the guest
+ * handles it (seen on the real hypervisor: a level doorbell's SPI masked
+ * in its handler is not in GICD_ISPENDR, and is taken again once unmasked
+ * if the source still asserts it).
  */
 static bool irq_pending_view(const struct vgic_irq *irq)
 {
-	return irq_pending(irq) || (!irq->edge && irq->line) ||
-	       (irq->lr_owner != VGIC_LR_NONE &&
-		(irq->lr_state & IN_LR_PENDING));
+	if (irq->lr_owner != VGIC_LR_NONE)
+		return irq->lr_state & IN_LR_PENDING;
+	if (irq->active)
+		return irq->latch;
+	return irq_pending(irq);
+}
+
+/*
+ * Ask a source whether the level it asserted still holds (the real
+ * vgic_virq_check_pending()); drop it if not.
+ */
+static void irq_check_source(struct vgic_irq *irq, bool reasserted)
+{
+	if (irq->src && irq->line &&
+	    !irq->src->check_pending(irq->src, reasserted))
+		irq->line = false;
 }
 
 /* Highest created vCPU index + 1: the number of redistributor frames. */
@@ -231,8 +284,8 @@ void vgic_vcpu_init(struct vcpu *v)
 	c->nr_lr = 0;
 	/* ... and so are SPIs in its LRs. */
 	if (v->vm) {
-		for (unsigned int i = 0; i < VGIC_NR_SPIS; i++) {
-			struct vgic_irq *irq = &v->vm->vgic.spi[i];
+		for (u32 i = 0; i < v->vm->vgic.nr_spis; i++) {
+			struct vgic_irq *irq = spi_at(v->vm, i);
 
 			if (irq->lr_owner == v->index)
 				irq->lr_owner = VGIC_LR_NONE;
@@ -247,16 +300,57 @@ void vgic_vm_init(struct vm *vm)
 	memset(d, 0, sizeof(*d));
 	d->gicd_base = VGIC_DEFAULT_GICD_BASE;
 	d->gicr_below_gicd = true;
-	for (unsigned int i = 0; i < VGIC_NR_SPIS; i++)
+	d->nr_spis = VGIC_NR_BASE_SPIS;
+	for (u32 i = 0; i < VGIC_NR_BASE_SPIS; i++)
 		irq_reset(&d->spi[i], false);
+}
+
+void vgic_vm_free(struct vm *vm)
+{
+	struct vgic *d = &vm->vgic;
+
+	for (unsigned int i = 0; i < VGIC_NR_CHUNKS; i++) {
+		if (d->spi_ext[i])
+			plat_s2_free(d->spi_ext[i], 0);
+		d->spi_ext[i] = NULL;
+	}
+	d->nr_spis = VGIC_NR_BASE_SPIS;
+}
+
+/* SPIs up to and including @s: more pool pages, all or nothing. */
+static int vgic_grow(struct vm *vm, u32 s)
+{
+	struct vgic *d = &vm->vgic;
+	unsigned int need, have;
+
+	if (s < d->nr_spis)
+		return GH_ERROR_OK;
+	need = (s - VGIC_NR_BASE_SPIS) / VGIC_SPI_CHUNK + 1;
+	have = (d->nr_spis - VGIC_NR_BASE_SPIS) / VGIC_SPI_CHUNK;
+	for (unsigned int i = have; i < need; i++) {
+		d->spi_ext[i] = plat_s2_zalloc(0);
+		if (!d->spi_ext[i]) {
+			while (i-- > have) {
+				plat_s2_free(d->spi_ext[i], 0);
+				d->spi_ext[i] = NULL;
+			}
+			return GH_ERROR_NOMEM;
+		}
+		for (unsigned int j = 0; j < VGIC_SPI_CHUNK; j++)
+			irq_reset(&d->spi_ext[i][j], false);
+	}
+	vgic_changed(vm);
+	d->nr_spis = MIN(VGIC_NR_BASE_SPIS + need * VGIC_SPI_CHUNK,
+			 (unsigned int)VGIC_MAX_SPIS);
+	return GH_ERROR_OK;
 }
 
 void vgic_vm_reset(struct vm *vm)
 {
 	vgic_changed(vm);
 	vm->vgic.ctlr = 0;
-	for (unsigned int i = 0; i < VGIC_NR_SPIS; i++)
-		irq_reset(&vm->vgic.spi[i], true);
+	for (u32 i = 0; i < vm->vgic.nr_spis; i++)
+		irq_reset(spi_at(vm, i), true);
 	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++)
 		if (vm->vcpu[i])
 			vgic_vcpu_init(vm->vcpu[i]);
@@ -304,27 +398,33 @@ int vm_vgic_config(u16 vmid, u64 gicd_base, u64 gicr_base)
 int vgic_source_bind(struct vm *vm, u32 intid, struct vgic_irq_source *s)
 {
 	struct vgic_irq *irq;
+	int ret;
 
-	if (intid < VGIC_NR_PRIVATE || intid >= VGIC_NR_IRQS || !s)
+	if (intid < VGIC_NR_PRIVATE || intid >= VGIC_MAX_INTID_END || !s ||
+	    !s->check_pending)
 		return GH_ERROR_ARG_INVAL;
-	irq = &vm->vgic.spi[intid - VGIC_NR_PRIVATE];
+	ret = vgic_grow(vm, intid - VGIC_NR_PRIVATE);
+	if (ret)
+		return ret;
+	irq = spi_get(vm, intid);
 	if (irq->src)
 		return GH_ERROR_VIRQ_BOUND;
 	vgic_changed(vm);
 	irq->src = s;
+	irq->reasserted = false;
 	return GH_ERROR_OK;
 }
 
 void vgic_source_unbind(struct vm *vm, u32 intid)
 {
-	struct vgic_irq *irq;
+	struct vgic_irq *irq = spi_get(vm, intid);
 
-	if (intid < VGIC_NR_PRIVATE || intid >= VGIC_NR_IRQS)
+	if (!irq)
 		return;
-	irq = &vm->vgic.spi[intid - VGIC_NR_PRIVATE];
 	vgic_changed(vm);
 	irq->src = NULL;
 	irq->line = false;
+	irq->reasserted = false;
 }
 
 /* A new input level; true if it made the interrupt pending anew. */
@@ -340,29 +440,45 @@ static bool irq_set_line(struct vgic_irq *irq, bool level)
 
 void vgic_set_level(struct vm *vm, u32 intid, bool level)
 {
-	struct vgic_irq *irq;
+	struct vgic_irq *irq = spi_get(vm, intid);
 
-	if (intid < VGIC_NR_PRIVATE || intid >= VGIC_NR_IRQS)
+	/* A source's SPI is driven by vgic_virq_assert()/clear() only. */
+	if (!irq || irq->src)
 		return;
-	irq = &vm->vgic.spi[intid - VGIC_NR_PRIVATE];
 	if (irq->line != level)
 		vgic_changed(vm);
 	if (irq_set_line(irq, level))
 		spi_kick(vm, irq);
 }
 
-void vgic_signal_event(struct vm *vm, u32 intid)
+/*
+ * Every assertion is an event: an edge-configured SPI latches pending even
+ * while the level was already up, so a guest that switched the SPI to edge
+ * while it was high (rung before its driver was ready) gets every send.
+ */
+void vgic_virq_assert(struct vm *vm, u32 intid, bool edge_only)
 {
-	struct vgic_irq *irq;
+	struct vgic_irq *irq = spi_get(vm, intid);
 
-	if (intid < VGIC_NR_PRIVATE || intid >= VGIC_NR_IRQS)
-		return;
-	irq = &vm->vgic.spi[intid - VGIC_NR_PRIVATE];
-	if (!irq->line || !irq->edge)
+	if (!irq || !irq->src)
 		return;
 	vgic_changed(vm);
-	irq->latch = true;
+	irq->reasserted = true;
+	if (irq->edge)
+		irq->latch = true;
+	if (!edge_only)
+		irq->line = true;
 	spi_kick(vm, irq);
+}
+
+void vgic_virq_clear(struct vm *vm, u32 intid)
+{
+	struct vgic_irq *irq = spi_get(vm, intid);
+
+	if (!irq || !irq->src || !irq->line)
+		return;
+	vgic_changed(vm);
+	irq->line = false;
 }
 
 void vgic_set_ppi_level(struct vcpu *v, u32 intid, bool level)
@@ -412,7 +528,7 @@ bool vgic_has_pending(const struct vcpu *v)
 
 	if (!group1_enabled(vm))
 		return false;
-	for (u32 intid = 0; intid < VGIC_NR_IRQS; intid++) {
+	for (u32 intid = 0; intid < intid_end(vm); intid++) {
 		const struct vgic_irq *irq = irq_get(vm, (struct vcpu *)v,
 						     intid);
 
@@ -433,7 +549,7 @@ static void lrs_forget(struct vcpu *v)
 	for (unsigned int i = 0; i < c->nr_lr; i++) {
 		struct vgic_irq *irq = irq_get(v->vm, v, c->lr_intid[i]);
 
-		if (irq->lr_owner != v->index)
+		if (!irq || irq->lr_owner != v->index)
 			continue;
 		if (irq->lr_state & IN_LR_LATCH)
 			irq->latch = true;
@@ -450,12 +566,12 @@ static bool irq_wants_lr(struct vm *vm, const struct vgic_irq *irq)
 
 /*
  * Order of presentation: active ones first (the guest must see them to
- * deactivate them), then by priority; the INTID breaks ties so that the
- * key is unique.
+ * deactivate them), then by priority; the INTID (10 bits) breaks ties so
+ * that the key is unique.
  */
 static u32 lr_key(const struct vgic_irq *irq, u32 intid)
 {
-	return (irq->active ? 0 : BIT(16)) | ((u32)irq->priority << 8) | intid;
+	return (irq->active ? 0 : BIT(18)) | ((u32)irq->priority << 10) | intid;
 }
 
 static u64 lr_encode(struct vm *vm, struct vgic_irq *irq, u32 intid)
@@ -474,6 +590,8 @@ static u64 lr_encode(struct vm *vm, struct vgic_irq *irq, u32 intid)
 		if (irq->latch)
 			irq->lr_state |= IN_LR_LATCH;
 		irq->latch = false;	/* the LR holds it now */
+		/* Listed: later assertions count as new (the real "edge"). */
+		irq->reasserted = false;
 	}
 	/* Level: resample the line when the guest deactivates it. */
 	if (!irq->edge)
@@ -481,13 +599,39 @@ static u64 lr_encode(struct vm *vm, struct vgic_irq *irq, u32 intid)
 	return lr;
 }
 
+/*
+ * The best @max candidates by lr_key(), kept sorted in @best (at most
+ * VGIC_MAX_LRS): one pass over the VM's interrupts, no per-INTID array.
+ */
+struct lr_cand {
+	u32 key;
+	u32 intid;
+};
+
+static void lr_cand_add(struct lr_cand *best, unsigned int *nb,
+			unsigned int max, u32 key, u32 intid)
+{
+	unsigned int i = *nb;
+
+	if (i == max) {
+		if (!max || key >= best[max - 1].key)
+			return;
+		i--;
+	} else {
+		(*nb)++;
+	}
+	for (; i && best[i - 1].key > key; i--)
+		best[i] = best[i - 1];
+	best[i] = (struct lr_cand){ key, intid };
+}
+
 u64 vgic_flush_lrs(struct vcpu *v, u64 *lr, unsigned int nr_lr)
 {
 	struct vm *vm = v->vm;
 	struct vgic_cpu *c = &v->vgic;
-	u8 cand[VGIC_NR_IRQS];
-	unsigned int n = 0, used = 0, max = MIN(nr_lr, VGIC_MAX_LRS);
-	bool pending = false, bound = false;
+	struct lr_cand best[VGIC_MAX_LRS];
+	unsigned int n = 0, nb = 0, used, max = MIN(nr_lr, VGIC_MAX_LRS);
+	bool pending = false;
 	u8 on = vcpus_on(vm);
 	u64 hcr = 0;
 
@@ -500,32 +644,24 @@ u64 vgic_flush_lrs(struct vcpu *v, u64 *lr, unsigned int nr_lr)
 	if (c->nr_lr)
 		vgic_changed(vm);	/* lrs_forget() may latch */
 	lrs_forget(v);
-	for (u32 intid = 0; intid < VGIC_NR_IRQS; intid++) {
+	for (u32 intid = 0; intid < intid_end(vm); intid++) {
 		struct vgic_irq *irq = irq_get(vm, v, intid);
 
-		if (irq_wants_lr(vm, irq) && irq_for(vm, v, intid, irq))
-			cand[n++] = intid;
+		if (!irq_wants_lr(vm, irq) || !irq_for(vm, v, intid, irq))
+			continue;
+		n++;
+		lr_cand_add(best, &nb, max, lr_key(irq, intid), intid);
 	}
-	/* Selection by key: n <= 128, at most 16 rounds. */
-	while (used < max && n) {
-		unsigned int best = 0;
-		struct vgic_irq *irq;
+	for (used = 0; used < nb; used++) {
+		u32 intid = best[used].intid;
+		struct vgic_irq *irq = irq_get(vm, v, intid);
 
-		for (unsigned int i = 1; i < n; i++)
-			if (lr_key(irq_get(vm, v, cand[i]), cand[i]) <
-			    lr_key(irq_get(vm, v, cand[best]), cand[best]))
-				best = i;
-		irq = irq_get(vm, v, cand[best]);
-		lr[used] = lr_encode(vm, irq, cand[best]);
+		lr[used] = lr_encode(vm, irq, intid);
 		irq->lr_owner = v->index;
-		c->lr_intid[used] = cand[best];
-		if (irq->lr_state & IN_LR_PENDING) {
-			pending = true;
-			bound |= !!irq->src;
-		}
-		used++;
-		cand[best] = cand[--n];
+		c->lr_intid[used] = intid;
+		pending |= irq->lr_state & IN_LR_PENDING;
 	}
+	n -= used;		/* still waiting for an LR */
 	c->nr_lr = used;
 	c->idle = !used && !n;
 	c->idle_gen = vm->vgic.gen;
@@ -540,9 +676,6 @@ u64 vgic_flush_lrs(struct vcpu *v, u64 *lr, unsigned int nr_lr)
 		else
 			lr[0] |= VGIC_LR_EOI;
 	}
-	/* A doorbell waits for its ack: exit as soon as the guest took it. */
-	if (bound && pending)
-		hcr |= VGIC_HCR_NPIE;
 	return hcr;
 }
 
@@ -550,8 +683,6 @@ void vgic_sync_lrs(struct vcpu *v, const u64 *lr, unsigned int nr_lr)
 {
 	struct vm *vm = v->vm;
 	struct vgic_cpu *c = &v->vgic;
-	struct vgic_irq_source *ack[VGIC_MAX_LRS];
-	unsigned int nr_ack = 0;
 
 	if (c->nr_lr)
 		vgic_changed(vm);
@@ -560,8 +691,9 @@ void vgic_sync_lrs(struct vcpu *v, const u64 *lr, unsigned int nr_lr)
 		struct vgic_irq *irq = irq_get(vm, v, intid);
 		u64 val;
 
-		if (irq->lr_owner != v->index)
-			continue;	/* dropped by a reset meanwhile */
+		/* Dropped by a reset meanwhile, or its SPIs freed. */
+		if (!irq || irq->lr_owner != v->index)
+			continue;
 		irq->lr_owner = VGIC_LR_NONE;
 		/*
 		 * An LR not read back, or holding another INTID (a glue bug):
@@ -579,16 +711,19 @@ void vgic_sync_lrs(struct vcpu *v, const u64 *lr, unsigned int nr_lr)
 			/* Not taken yet: a latched pending goes back. */
 			if (irq->lr_state & IN_LR_LATCH)
 				irq->latch = true;
-		} else if ((irq->lr_state & IN_LR_PENDING) && irq->src) {
-			ack[nr_ack++] = irq->src;	/* the guest took it */
+		} else if (!irq->active) {
+			/*
+			 * Deactivated (the EOI maintenance of a level one):
+			 * the real vGIC asks the source whether its level
+			 * still holds, reasserted if it was asserted again
+			 * after the LR was written.
+			 */
+			irq_check_source(irq, irq->reasserted);
 		}
 		if (intid >= VGIC_NR_PRIVATE)
 			spi_kick(vm, irq);	/* re-routed meanwhile? */
 	}
 	c->nr_lr = 0;
-	/* Last: an ack may raise the line again (vgic_set_level()). */
-	for (unsigned int i = 0; i < nr_ack; i++)
-		ack[i]->ack(ack[i]);
 }
 
 /* ------------------------------------------------------------- MMIO */
@@ -607,18 +742,33 @@ static bool irq_bit_get(const struct vgic_irq *irq, enum irq_bit b)
 	}
 }
 
+/*
+ * A source's level is checked again whenever the real vGIC undelivers or
+ * deactivates the interrupt: on disable, on ICPENDR (with the reassert
+ * state from before the clear), on ICACTIVER.
+ */
 static void irq_bit_set(struct vgic_irq *irq, enum irq_bit b, bool set)
 {
+	bool reasserted = irq->reasserted;
+
 	switch (b) {
 	case BIT_ENABLE:
 		irq->enabled = set;
+		if (!set)
+			irq_check_source(irq, reasserted);
 		break;
 	case BIT_PENDING:
 		/* The latch only: a level line stays what it is. */
 		irq->latch = set;
+		if (!set) {
+			irq->reasserted = false;
+			irq_check_source(irq, reasserted);
+		}
 		break;
 	default:
 		irq->active = set;
+		if (!set)
+			irq_check_source(irq, reasserted);
 		break;
 	}
 }
@@ -634,7 +784,7 @@ static void irq_regs(struct vm *vm, struct vcpu *v, u32 off, bool write,
 {
 	u32 w = (u32)*val;
 
-	if (off >= GIC_IPRIORITYR && off < GIC_IPRIORITYR + VGIC_NR_IRQS) {
+	if (off >= GIC_IPRIORITYR && off < GIC_IPRIORITYR + VGIC_MAX_INTID_END) {
 		u32 first = off - GIC_IPRIORITYR;
 
 		if (size != 1 && size != 4)
@@ -653,7 +803,7 @@ static void irq_regs(struct vm *vm, struct vcpu *v, u32 off, bool write,
 	}
 	if (size != 4)
 		return;
-	if (off >= GIC_ICFGR && off < GIC_ICFGR + VGIC_NR_IRQS / 4) {
+	if (off >= GIC_ICFGR && off < GIC_ICFGR + 0x100) {
 		u32 first = (off - GIC_ICFGR) * 4;
 
 		for (u32 i = 0; i < 16; i++) {
@@ -684,7 +834,7 @@ static void irq_regs(struct vm *vm, struct vcpu *v, u32 off, bool write,
 				*val = 0xffffffffU;
 			return;
 		}
-		for (u32 i = 0; i < 32; i++) {
+		for (u32 i = 0; i < 32 && first + i < hi; i++) {
 			struct vgic_irq *irq = irq_get(vm, v, first + i);
 
 			if (!write) {
@@ -704,13 +854,12 @@ static void gicd_access(struct vm *vm, u32 off, bool write, u8 size,
 	struct vgic *d = &vm->vgic;
 
 	if (off >= GICD_IROUTER + 8 * VGIC_NR_PRIVATE &&
-	    off < GICD_IROUTER_END) {
-		struct vgic_irq *irq = &d->spi[(off - GICD_IROUTER) / 8 -
-					       VGIC_NR_PRIVATE];
+	    off < GICD_IROUTER + 8 * VGIC_MAX_INTID_END) {
+		struct vgic_irq *irq = spi_get(vm, (off - GICD_IROUTER) / 8);
 		unsigned int shift = (off & 4) * 8;
 		u64 mask = size == 8 ? ~0UL : 0xffffffffUL << shift;
 
-		if (size != 4 && size != 8)
+		if ((size != 4 && size != 8) || !irq)
 			return;
 		if (write)
 			irq->route = ((irq->route & ~mask) |
@@ -721,7 +870,7 @@ static void gicd_access(struct vm *vm, u32 off, bool write, u8 size,
 	}
 	if (off >= GIC_IGROUPR && off < GIC_ICFGR + 0x100) {
 		irq_regs(vm, NULL, off, write, size, val, VGIC_NR_PRIVATE,
-			 VGIC_NR_IRQS);
+			 intid_end(vm));
 		return;
 	}
 	if (size != 4)
@@ -735,9 +884,11 @@ static void gicd_access(struct vm *vm, u32 off, bool write, u8 size,
 			*val = d->ctlr | GICD_CTLR_ARE | GICD_CTLR_DS;
 		break;
 	case GICD_TYPER:
+		/* ITLinesNumber: INTIDs up to 32 * (N + 1) - 1 cover the VM's */
 		if (!write)
 			*val = VGIC_TYPER |
-			       ((MAX(vgic_nr_frames(vm), 1U) - 1) << 5);
+			       ((MAX(vgic_nr_frames(vm), 1U) - 1) << 5) |
+			       ((intid_end(vm) + 31) / 32 - 1);
 		break;
 	case GICD_IIDR:
 		if (!write)

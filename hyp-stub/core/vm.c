@@ -105,6 +105,7 @@ static void vm_free(struct vm *vm)
 	(void)vm_unmark(vm, 0, 1UL << VM_IPA_BITS);
 	plat_s2_tlb_flush_vm(vm);
 	pgt_destroy(&vm->s2);
+	vgic_vm_free(vm);
 	vm->used = false;
 	vm->dying = false;
 }

@@ -14,6 +14,14 @@
 
 #define UART_BASE		0x09000000	/* PL011 on QEMU virt */
 
+/*
+ * The SPIs the stub hands out (RM queues first, then vCPU wakeups, kicks):
+ * QEMU virt wires its devices to SPIs 0-127 (platform bus 64-127). The
+ * host DT's qcom,free-irq-start is its INTID (+ 32), as the real RM's
+ * 960 is the first INTID of its own allocations (its RM queue's).
+ */
+#define GIC_FIRST_FREE_SPI	128
+
 #define NR_CPUS			8
 #define STACK_SHIFT		14		/* 16 KiB per CPU */
 #define STACK_SIZE		(1 << STACK_SHIFT)

@@ -6,17 +6,26 @@
  * vgic_flush_lrs()/vgic_sync_lrs() around every guest entry (arch/).
  *
  * Everything here runs with hyp_lock held. The state lives in struct vm
- * (SPIs, distributor) and struct vcpu (SGIs, PPIs, redistributor); there
- * is no allocation.
+ * (SPIs, distributor) and struct vcpu (SGIs, PPIs, redistributor). Every
+ * VM has VGIC_NR_BASE_SPIS SPIs in struct vgic; binding a source (a
+ * doorbell) to a higher SPI extends the VM's SPIs with pages from the
+ * page-table pool, up to the real vGIC's 988 (hyp/vm/vgic: GIC_SPI_NUM,
+ * hyp/platform/gicv3/gicv3.tc), freed by vgic_vm_free().
  */
 #ifndef HYP_VGIC_H
 #define HYP_VGIC_H
 
 #include "types.h"
 
-#define VGIC_NR_IRQS		128	/* INTIDs 0..127 */
 #define VGIC_NR_PRIVATE		32	/* SGIs 0-15, PPIs 16-31 */
-#define VGIC_NR_SPIS		(VGIC_NR_IRQS - VGIC_NR_PRIVATE)
+#define VGIC_NR_BASE_SPIS	96	/* every VM: INTIDs 32..127 */
+/* The real vGIC's GIC_SPI_NUM: SPIs 0..987, INTIDs 32..1019. */
+#define VGIC_MAX_SPIS		988
+#define VGIC_MAX_INTID_END	(VGIC_NR_PRIVATE + VGIC_MAX_SPIS)
+/* SPIs beyond the base come in pool pages of this many. */
+#define VGIC_SPI_CHUNK		128
+#define VGIC_NR_CHUNKS		((VGIC_MAX_SPIS - VGIC_NR_BASE_SPIS + \
+				  VGIC_SPI_CHUNK - 1) / VGIC_SPI_CHUNK)
 #define VGIC_MAX_LRS		16
 
 #define VGIC_MAINT_PPI		25
@@ -47,14 +56,19 @@
 struct vm;
 struct vcpu;
 
-/* A hypervisor-side source of an SPI (a doorbell). */
+/*
+ * A hypervisor-side source of an SPI (a doorbell), as the real vGIC's
+ * virq_source: it asserts the SPI with vgic_virq_assert() and the vGIC
+ * asks it whether a level assertion still holds when the guest deactivates
+ * the interrupt, disables it or clears its pending state.
+ */
 struct vgic_irq_source {
 	/*
-	 * The guest took the interrupt (pending -> active): e.g. clear the
-	 * doorbell's ack_mask bits, then vgic_set_level() again. Called with
-	 * hyp_lock held, from vgic_sync_lrs().
+	 * Still asserted? @reasserted: asserted again since the guest was
+	 * last given the interrupt (the real vGIC's "edge" bit). false drops
+	 * the level. Called with hyp_lock held; must not change vGIC state.
 	 */
-	void (*ack)(struct vgic_irq_source *src);
+	bool (*check_pending)(struct vgic_irq_source *src, bool reasserted);
 };
 
 #define VGIC_LR_NONE		0xff	/* vgic_irq.lr_owner: in no LR */
@@ -68,9 +82,11 @@ struct vgic_irq {
 	u8 lr_state;		/* what the flush presented (core/vgic.c) */
 	bool enabled;
 	bool latch;		/* pending latch (edge, ISPENDR, SGI) */
-	bool line;		/* input level (SPIs, PPIs) */
+	bool line;		/* input level (SPIs, PPIs); a source's level */
 	bool active;
 	bool edge;		/* GICD_ICFGR: edge-triggered */
+	/* Sources: asserted since last put in an LR as pending. */
+	bool reasserted;
 };
 
 /* Per VM: distributor and SPIs */
@@ -85,7 +101,10 @@ struct vgic {
 	 * found nothing to present skips the scan until it moves.
 	 */
 	u32 gen;
-	struct vgic_irq spi[VGIC_NR_SPIS];
+	/* SPIs 0..nr_spis-1: the base ones here, the rest in spi_ext pages. */
+	u32 nr_spis;
+	struct vgic_irq spi[VGIC_NR_BASE_SPIS];
+	struct vgic_irq *spi_ext[VGIC_NR_CHUNKS];
 };
 
 /* Per vCPU: redistributor, SGIs/PPIs, the LRs of the last flush */
@@ -93,28 +112,36 @@ struct vgic_cpu {
 	struct vgic_irq priv[VGIC_NR_PRIVATE];
 	bool sleep;		/* GICR_WAKER.ProcessorSleep */
 	u8 nr_lr;		/* LRs filled by the last flush, not synced */
-	u8 lr_intid[VGIC_MAX_LRS];
+	u16 lr_intid[VGIC_MAX_LRS];
 	/* The last flush found nothing, at vgic.gen idle_gen, vCPUs idle_on */
 	bool idle;
 	u8 idle_on;
 	u32 idle_gen;
 };
 
-/* RM at VM_INIT (vm_vgic_config() in vm.h) */
+/*
+ * One source per SPI (else GH_ERROR_VIRQ_BOUND). An SPI beyond the VM's
+ * current ones extends them (GH_ERROR_NOMEM if the pool is empty);
+ * INTIDs at or above VGIC_MAX_INTID_END are GH_ERROR_ARG_INVAL.
+ */
 int vgic_source_bind(struct vm *vm, u32 intid, struct vgic_irq_source *s);
 void vgic_source_unbind(struct vm *vm, u32 intid);
+/* From vm_free(): the SPI pages go back to the pool. */
+void vgic_vm_free(struct vm *vm);
 /*
- * Input level of an SPI; a rising edge latches pending for edge config.
- * Makes the target vCPU runnable: vcpu_kick() if it sleeps.
+ * The bound source asserts its SPI (the real virq_assert()): an
+ * edge-configured SPI becomes pending; unless @edge_only the level is
+ * held until the source's check_pending() says otherwise or
+ * vgic_virq_clear(). Makes the target vCPU runnable.
+ */
+void vgic_virq_assert(struct vm *vm, u32 intid, bool edge_only);
+/* The source drops its level at once (the real virq_clear()). */
+void vgic_virq_clear(struct vm *vm, u32 intid);
+/*
+ * Input level of an SPI without a source (tests, platform lines); a
+ * rising edge latches pending for edge config.
  */
 void vgic_set_level(struct vm *vm, u32 intid, bool level);
-/*
- * A new event from the source of an asserted SPI (a doorbell send): an
- * edge-configured interrupt latches pending even though the line never
- * dropped, so a guest that switched the SPI to edge while it was high
- * (rung before its driver was ready) still gets every later send.
- */
-void vgic_signal_event(struct vm *vm, u32 intid);
 /* Private interrupt (PPI) level of one vCPU: the virtual timer. */
 void vgic_set_ppi_level(struct vcpu *v, u32 intid, bool level);
 
@@ -125,8 +152,9 @@ void vgic_sgi(struct vcpu *v, u64 sgi1r);
 /*
  * Before entering the guest: fill lr[0..nr_lr) (ICH_LR<n>_EL2 values,
  * 0 = empty), return ICH_HCR_EL2 maintenance bits to set (UIE/NPIE when
- * more interrupts are pending than LRs or a doorbell waits for its ack;
- * EOI maintenance for level irqs is requested via ICH_LR.EOI). Every flush
+ * more interrupts are pending than LRs; EOI maintenance for level irqs,
+ * whose sources are asked again at deactivation, is requested via
+ * ICH_LR.EOI). Every flush
  * must be followed by a vgic_sync_lrs() of the same vCPU (a missed one is
  * treated as "LRs unchanged" by the next flush).
  */

@@ -63,11 +63,13 @@ int vm_vcpu_create(u16 vmid, unsigned int index, u64 *capid, u32 *virq);
  * at most once) and whose source is the host: a new capability in the
  * host's cspace (*capid: doorbell_send, doorbell_mask, doorbell_reset).
  * vm_reset() clears their flags and masks; vm_destroy() frees them and
- * revokes the capabilities.
+ * revokes the capabilities. Memory comes from the page-table pool as they
+ * are created (GH_ERROR_NOMEM when it is empty). At most VM_MAX_DOORBELLS
+ * per VM: as many as one VM_GET_HYP_RESOURCES reply lists beside the vCPUs.
  */
-#define VM_MAX_DOORBELLS	8
+#define VM_MAX_DOORBELLS	320
 #define VM_DOORBELL_INTID_MIN	32	/* SPIs only */
-#define VM_DOORBELL_INTID_END	128	/* = VGIC_NR_IRQS (checked in doorbell.c) */
+#define VM_DOORBELL_INTID_END	1020	/* the real vGIC's 988 SPIs (doorbell.c) */
 
 int vm_doorbell_create(u16 vmid, u32 intid, u64 *capid);
 

@@ -245,19 +245,32 @@ struct g_dt {
 	bool shm;			/* a shm vdevice for label shm_label at shm_base */
 	u32 shm_label;
 	u64 shm_base;
+	bool shm_qemu;			/* as QEMU: qcom,label, push-compatible "dma" */
 	bool rmem;			/* a /reserved-memory node at rmem_base */
 	u64 rmem_base, rmem_size;
+	bool rmem_labelled;		/* ... with qcom,label = rmem_label */
+	u32 rmem_label;
+	bool rmem_reusable;
+	bool rmem_dynamic;		/* a second node with size and no reg */
 	unsigned int nbells;		/* doorbell vdevices bell[0..nbells) */
 	struct g_bell {
 		u32 label, type, spi, flags;	/* interrupts = <type spi flags> */
 		bool no_label, no_peer, no_irq;
 		int irq_cells;		/* 0: 3 */
 	} bell[12];
+	/*
+	 * Then QEMU's: bell-0 .. bell-<n-1 in hex>, label = SPI = i, from
+	 * SPI qemu_bells_first on, trigger qemu_bells_flags (0: level).
+	 */
+	unsigned int qemu_bells;
+	u32 qemu_bells_first, qemu_bells_flags;
 	bool gic;			/* a GICv3 node, named by interrupts/config */
 	u64 gicd, gicd_size, gicr, gicr_size;
 	const char *gic_compat;		/* NULL: "arm,gic-v3" */
 	u32 gic_phandle;		/* in config; 0: the node's (1) */
 	bool gic_no_config;		/* interrupts { } without config */
+	bool gic_path;			/* config = "/soc/intc", not a phandle */
+	bool root_intc;			/* / { interrupt-parent = <the GIC>; } */
 	int gic_nreg;			/* reg entries; 0: 2 */
 	int gic_cells;			/* cells of each address and size; 0: 2 */
 };
@@ -325,6 +338,23 @@ static inline void g_build_bell(void *buf, const struct g_bell *b, unsigned int 
 	fdt_end_node(buf);
 }
 
+/* A doorbell as QEMU's accelerator writes it: bell-<hex>, label = SPI. */
+static inline void g_build_qemu_bell(void *buf, u32 spi, u32 flags)
+{
+	u32 irq[3] = { cpu_to_fdt32(0), cpu_to_fdt32(spi), cpu_to_fdt32(flags) };
+	char name[24];
+
+	snprintf(name, sizeof(name), "bell-%x", spi);
+	fdt_begin_node(buf, name);
+	fdt_property_string(buf, "vdevice-type", "doorbell");
+	snprintf(name, sizeof(name), "/hypervisor/bell-%x", spi);
+	fdt_property_string(buf, "generate", name);
+	fdt_property_u32(buf, "label", spi);
+	fdt_property(buf, "peer-default", "", 0);
+	fdt_property(buf, "interrupts", irq, sizeof(irq));
+	fdt_end_node(buf);
+}
+
 static inline size_t g_build_dt(void *buf, size_t size, const struct g_dt *d)
 {
 	u32 c[4];
@@ -335,6 +365,8 @@ static inline size_t g_build_dt(void *buf, size_t size, const struct g_dt *d)
 	fdt_begin_node(buf, "");
 	fdt_property_u32(buf, "#address-cells", 2);
 	fdt_property_u32(buf, "#size-cells", 2);
+	if (d->root_intc)
+		fdt_property_u32(buf, "interrupt-parent", 1);
 	fdt_begin_node(buf, "cpus");
 	fdt_property_u32(buf, "#address-cells", 1);
 	fdt_property_u32(buf, "#size-cells", 0);
@@ -350,11 +382,23 @@ static inline size_t g_build_dt(void *buf, size_t size, const struct g_dt *d)
 		fdt_begin_node(buf, "reserved-memory");
 		fdt_property_u32(buf, "#address-cells", 2);
 		fdt_property_u32(buf, "#size-cells", 2);
+		fdt_property(buf, "ranges", "", 0);
 		fdt_begin_node(buf, "region");
 		g_cells2(c, d->rmem_base);
 		g_cells2(c + 2, d->rmem_size);
 		fdt_property(buf, "reg", c, 16);
+		if (d->rmem_labelled)
+			fdt_property_u32(buf, "qcom,label", d->rmem_label);
+		if (d->rmem_reusable)
+			fdt_property(buf, "reusable", "", 0);
 		fdt_end_node(buf);
+		if (d->rmem_dynamic) {
+			fdt_begin_node(buf, "linux,cma");
+			fdt_property_string(buf, "compatible", "shared-dma-pool");
+			g_cells2(c, 0x100000);
+			fdt_property(buf, "size", c, 8);
+			fdt_end_node(buf);
+		}
 		fdt_end_node(buf);
 	}
 	if (d->gic)
@@ -376,7 +420,9 @@ static inline size_t g_build_dt(void *buf, size_t size, const struct g_dt *d)
 		fdt_end_node(buf);
 		if (d->gic) {
 			fdt_begin_node(buf, "interrupts");
-			if (!d->gic_no_config)
+			if (d->gic_path)
+				fdt_property_string(buf, "config", "/soc/intc");
+			else if (!d->gic_no_config)
 				fdt_property_u32(buf, "config",
 						 d->gic_phandle ? d->gic_phandle : 1);
 			fdt_end_node(buf);
@@ -390,12 +436,18 @@ static inline size_t g_build_dt(void *buf, size_t size, const struct g_dt *d)
 		fdt_end_node(buf);
 		for (unsigned int i = 0; i < d->nbells; i++)
 			g_build_bell(buf, &d->bell[i], i);
+		for (unsigned int i = 0; i < d->qemu_bells; i++)
+			g_build_qemu_bell(buf, d->qemu_bells_first + i,
+					  d->qemu_bells_flags ? d->qemu_bells_flags : 4);
 		if (d->shm) {
 			fdt_begin_node(buf, "shm-1");
 			fdt_property_string(buf, "vdevice-type", "shm");
+			fdt_property_string(buf, "generate", "/hypervisor");
 			fdt_property(buf, "peer-default", "", 0);
+			if (d->shm_qemu)
+				fdt_property_string(buf, "push-compatible", "dma");
 			fdt_begin_node(buf, "memory");
-			fdt_property_u32(buf, "label", d->shm_label);
+			fdt_property_u32(buf, d->shm_qemu ? "qcom,label" : "label", d->shm_label);
 			fdt_property_u32(buf, "#address-cells", 2);
 			g_cells2(c, d->shm_base);
 			fdt_property(buf, "base", c, 8);

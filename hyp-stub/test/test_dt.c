@@ -234,6 +234,13 @@ TEST(fixup_qemu_virt)
 	EXPECT_EQ(prop_u32(fdt, rm, "interrupts", 4), 129);
 	EXPECT_EQ(prop_u32(fdt, rm, "interrupts", 5), 1);
 	EXPECT_TRUE(prop_is(fdt, rm, "qcom,is-full-duplex", "", 0));
+	/* As the real RM: where its own interrupt allocations start (INTID). */
+	EXPECT_EQ(prop_u32(fdt, rm, "qcom,free-irq-start", 0), 160);
+	EXPECT_EQ(prop_u32(fdt, rm, "qcom,free-irq-start", 0),
+		  32 + prop_u32(fdt, rm, "interrupts", 1));
+	/* Found by compatible, whatever the unit address (TX capid). */
+	EXPECT_EQ(fdt_node_offset_by_compatible(fdt, -1, "gunyah-resource-manager"),
+		  node);
 	EXPECT_EQ(prop_u32(fdt, rm, "qcom,tx-message-size", 0), 240);
 	EXPECT_EQ(prop_u32(fdt, rm, "qcom,rx-message-size", 0), 240);
 	EXPECT_EQ(prop_u32(fdt, rm, "qcom,tx-queue-depth", 0), 8);

@@ -3,6 +3,7 @@
  * Host tests for core/hypercall.c and core/doorbell.c, with the RM, host
  * memory and the vGIC mocked.
  */
+#include <stdlib.h>
 #include "unit.h"
 #include "doorbell.h"
 #include "gunyah.h"
@@ -371,20 +372,36 @@ TEST(vcpu_caps)
 
 struct vm vms[VM_MAX_VMS];
 
-/* vGIC mock: each line's bound source and input level. */
+/* vGIC mock: each line's bound source and asserted level. */
 struct mock_line {
 	struct vgic_irq_source *src;
 	bool level;
-	int nr_sets;
-	int nr_events;		/* vgic_signal_event(): one per asserted send */
+	int nr_sets;		/* level assertions */
+	int nr_events;		/* every assertion, edge-only ones too */
 };
 
-static struct mock_line lines[VM_MAX_VMS][VGIC_NR_IRQS];
-static int bind_ret, vgic_errors;
+static struct mock_line lines[VM_MAX_VMS][VGIC_MAX_INTID_END];
+static int bind_ret, vgic_errors, pages_out;
+
+/* The page-table pool: doorbell pages. */
+void *plat_s2_zalloc(unsigned int order)
+{
+	void *p = calloc(1, 4096UL << order);
+
+	if (p)
+		pages_out += 1 << order;
+	return p;
+}
+
+void plat_s2_free(void *p, unsigned int order)
+{
+	pages_out -= 1 << order;
+	free(p);
+}
 
 static struct mock_line *line(const struct vm *vm, u32 intid)
 {
-	if (vm < vms || vm >= vms + VM_MAX_VMS || intid >= VGIC_NR_IRQS) {
+	if (vm < vms || vm >= vms + VM_MAX_VMS || intid >= VGIC_MAX_INTID_END) {
 		vgic_errors++;
 		return &lines[0][0];
 	}
@@ -398,7 +415,7 @@ int vgic_source_bind(struct vm *vm, u32 intid, struct vgic_irq_source *src)
 	expect_locked();
 	if (bind_ret)
 		return bind_ret;
-	if (l->src || !src || !src->ack)
+	if (l->src || !src || !src->check_pending)
 		return GH_ERROR_VIRQ_BOUND;
 	l->src = src;
 	return GH_ERROR_OK;
@@ -415,7 +432,7 @@ void vgic_source_unbind(struct vm *vm, u32 intid)
 	l->level = false;
 }
 
-void vgic_set_level(struct vm *vm, u32 intid, bool level)
+void vgic_virq_assert(struct vm *vm, u32 intid, bool edge_only)
 {
 	struct mock_line *l = line(vm, intid);
 
@@ -423,18 +440,21 @@ void vgic_set_level(struct vm *vm, u32 intid, bool level)
 	/* A doorbell drives only the line it is bound to. */
 	if (!l->src)
 		vgic_errors++;
-	l->level = level;
-	l->nr_sets++;
+	l->nr_events++;
+	if (!edge_only) {
+		l->level = true;
+		l->nr_sets++;
+	}
 }
 
-void vgic_signal_event(struct vm *vm, u32 intid)
+void vgic_virq_clear(struct vm *vm, u32 intid)
 {
 	struct mock_line *l = line(vm, intid);
 
 	expect_locked();
-	if (!l->src || !l->level)
+	if (!l->src)
 		vgic_errors++;
-	l->nr_events++;
+	l->level = false;
 }
 
 #define BELL_VMID	5
@@ -459,8 +479,9 @@ static void bell_teardown(void)
 	spin_unlock(&hyp_lock);
 	EXPECT_EQ(vgic_errors, 0);
 	for (unsigned int i = 0; i < VM_MAX_VMS; i++)
-		for (unsigned int j = 0; j < VGIC_NR_IRQS; j++)
+		for (unsigned int j = 0; j < VGIC_MAX_INTID_END; j++)
 			EXPECT_TRUE(lines[i][j].src == NULL);
+	EXPECT_EQ(pages_out, 0);
 }
 
 /* vm_doorbell_create() under hyp_lock, as the RM calls it. */
@@ -474,14 +495,19 @@ static int bell_create(u16 vmid, u32 intid, u64 *capid)
 	return ret;
 }
 
-/* The guest takes the interrupt on @intid of vms[1]. */
-static void guest_ack(u32 intid)
+/*
+ * The guest took the interrupt on @intid of vms[1] and deactivated it: the
+ * vGIC asks the doorbell whether its level still holds (not reasserted
+ * since: the guest had every send).
+ */
+static void guest_eoi(u32 intid)
 {
 	struct mock_line *l = &lines[1][intid];
 
 	ASSERT_TRUE(l->src != NULL);
 	spin_lock(&hyp_lock);
-	l->src->ack(l->src);
+	if (l->level && !l->src->check_pending(l->src, false))
+		l->level = false;
 	spin_unlock(&hyp_lock);
 }
 
@@ -520,7 +546,7 @@ TEST(bell_create_checks)
 	EXPECT_EQ(bell_create(BELL_VMID + 7, 40, &c), GH_ERROR_ARG_INVAL);
 	EXPECT_EQ(bell_create(BELL_VMID, 31, &c), GH_ERROR_ARG_INVAL);
 	EXPECT_EQ(bell_create(BELL_VMID, 0, &c), GH_ERROR_ARG_INVAL);
-	EXPECT_EQ(bell_create(BELL_VMID, VGIC_NR_IRQS, &c), GH_ERROR_ARG_INVAL);
+	EXPECT_EQ(bell_create(BELL_VMID, VGIC_MAX_INTID_END, &c), GH_ERROR_ARG_INVAL);
 	EXPECT_EQ(bell_create(BELL_VMID, ~0U, &c), GH_ERROR_ARG_INVAL);
 	EXPECT_EQ(c, 0x1234);
 	bind_ret = GH_ERROR_ARG_INVAL;		/* the vGIC refuses the line */
@@ -531,7 +557,7 @@ TEST(bell_create_checks)
 	EXPECT_TRUE(lines[1][32].src != NULL);
 	EXPECT_EQ(lines[1][32].nr_sets, 0);	/* nothing raised yet */
 	EXPECT_EQ(bell_create(BELL_VMID, 32, &c), GH_ERROR_VIRQ_BOUND);
-	ASSERT_EQ(bell_create(BELL_VMID, VGIC_NR_IRQS - 1, &cap[1]), GH_ERROR_OK);
+	ASSERT_EQ(bell_create(BELL_VMID, VGIC_MAX_INTID_END - 1, &cap[1]), GH_ERROR_OK);
 	for (unsigned int i = 2; i < VM_MAX_DOORBELLS; i++)
 		ASSERT_EQ(bell_create(BELL_VMID, 40 + i, &cap[i]), GH_ERROR_OK);
 	EXPECT_EQ(bell_create(BELL_VMID, 60, &c), GH_ERROR_NORESOURCES);
@@ -564,8 +590,11 @@ TEST(bell_create_checks)
 	bell_teardown();
 }
 
-/* Reset masks (all ones): one interrupt per send after each acknowledgment. */
-TEST(bell_send_edge_like)
+/*
+ * Reset masks (enable ~0, ack 0), as the real hypervisor creates them:
+ * every send asserts the level and the flags stay set.
+ */
+TEST(bell_send_reset_masks)
 {
 	u64 cap, old = 99;
 
@@ -576,27 +605,39 @@ TEST(bell_send_edge_like)
 	EXPECT_TRUE(lines[1][50].level);
 	EXPECT_EQ(bell_send(cap, 0x4, &old), GH_ERROR_OK);
 	EXPECT_EQ(old, 0x1);
-	EXPECT_TRUE(lines[1][50].level);
-	EXPECT_EQ(lines[1][50].nr_events, 1);	/* a send while up: an event */
-	guest_ack(50);
-	EXPECT_FALSE(lines[1][50].level);	/* ack_mask ~0: flags cleared */
+	EXPECT_EQ(lines[1][50].nr_events, 2);	/* every send is an event */
+	guest_eoi(50);
+	EXPECT_TRUE(lines[1][50].level);	/* ack 0: still asserted */
 	EXPECT_EQ(bell_send(cap, 0x8000000000000000UL, &old), GH_ERROR_OK);
-	EXPECT_EQ(old, 0);
-	EXPECT_TRUE(lines[1][50].level);
-	/* Sending nothing is an error and changes nothing. */
-	lines[1][50].nr_sets = 0;
-	old = 99;
-	lines[1][50].nr_events = 0;
-	EXPECT_EQ(bell_send(cap, 0, &old), GH_ERROR_ARG_INVAL);
-	EXPECT_EQ(old, 0);
-	EXPECT_EQ(lines[1][50].nr_sets, 0);
-	EXPECT_EQ(lines[1][50].nr_events, 0);
-	EXPECT_EQ(bell_send(cap, 0x2, &old), GH_ERROR_OK);
-	EXPECT_EQ(old, 0x8000000000000000UL);
+	EXPECT_EQ(old, 0x5);
+	/* Sending 0 is a send (the real doorbell_send() refuses nothing). */
+	EXPECT_EQ(bell_send(cap, 0, &old), GH_ERROR_OK);
+	EXPECT_EQ(old, 0x8000000000000005UL);
+	EXPECT_EQ(lines[1][50].nr_events, 4);
 	bell_teardown();
 }
 
-/* Linux's level irqfd: enable 1, ack 0 keeps the line up until a reset. */
+/* enable 1 / ack 1 (contract C5): the send consumes the flag at once. */
+TEST(bell_level_ack1)
+{
+	u64 cap, old;
+
+	bell_setup();
+	ASSERT_EQ(bell_create(BELL_VMID, 33, &cap), GH_ERROR_OK);
+	EXPECT_EQ(bell_mask(cap, 1, 1), GH_ERROR_OK);
+	EXPECT_FALSE(lines[1][33].level);
+	for (int i = 0; i < 3; i++) {
+		EXPECT_EQ(bell_send(cap, 1, &old), GH_ERROR_OK);
+		EXPECT_EQ(old, 0);			/* cleared by the last send */
+		EXPECT_TRUE(lines[1][33].level);
+		guest_eoi(33);
+		EXPECT_FALSE(lines[1][33].level);	/* handled: dropped */
+	}
+	EXPECT_EQ(lines[1][33].nr_sets, 3);
+	bell_teardown();
+}
+
+/* enable 1 / ack 0 (the driver's old level irqfd): up until a reset. */
 TEST(bell_level_ack_mask_zero)
 {
 	u64 cap, old;
@@ -604,21 +645,21 @@ TEST(bell_level_ack_mask_zero)
 	bell_setup();
 	ASSERT_EQ(bell_create(BELL_VMID, 33, &cap), GH_ERROR_OK);
 	EXPECT_EQ(bell_mask(cap, 1, 0), GH_ERROR_OK);
-	EXPECT_FALSE(lines[1][33].level);
 	EXPECT_EQ(bell_send(cap, 1, &old), GH_ERROR_OK);
 	EXPECT_TRUE(lines[1][33].level);
-	guest_ack(33);
+	guest_eoi(33);
 	EXPECT_TRUE(lines[1][33].level);	/* still asserted */
 	EXPECT_EQ(bell_send(cap, 1, &old), GH_ERROR_OK);
 	EXPECT_EQ(old, 1);			/* flags kept */
 	EXPECT_EQ(bell_reset(cap), GH_ERROR_OK);
 	EXPECT_FALSE(lines[1][33].level);
-	/* Reset restored the masks: edge-like again. */
+	/* Reset restored enable ~0, ack 0. */
 	EXPECT_EQ(bell_send(cap, 2, &old), GH_ERROR_OK);
 	EXPECT_EQ(old, 0);
+	guest_eoi(33);
 	EXPECT_TRUE(lines[1][33].level);
-	guest_ack(33);
-	EXPECT_FALSE(lines[1][33].level);
+	EXPECT_EQ(bell_send(cap, 4, &old), GH_ERROR_OK);
+	EXPECT_EQ(old, 2);
 	bell_teardown();
 }
 
@@ -630,22 +671,23 @@ TEST(bell_enable_and_partial_ack)
 	ASSERT_EQ(bell_create(BELL_VMID, 34, &cap), GH_ERROR_OK);
 	EXPECT_EQ(bell_mask(cap, 0, ~0UL), GH_ERROR_OK);
 	EXPECT_EQ(bell_send(cap, 1, &old), GH_ERROR_OK);
-	EXPECT_FALSE(lines[1][34].level);	/* enable_mask 0: never asserted */
-	EXPECT_EQ(bell_mask(cap, 1, ~0UL), GH_ERROR_OK);
+	EXPECT_FALSE(lines[1][34].level);	/* enable_mask 0: edge only */
+	EXPECT_EQ(lines[1][34].nr_events, 1);
+	EXPECT_EQ(bell_mask(cap, 1, 0), GH_ERROR_OK);
 	EXPECT_TRUE(lines[1][34].level);	/* the mask is evaluated at once */
-	EXPECT_EQ(bell_mask(cap, 2, ~0UL), GH_ERROR_OK);
+	EXPECT_EQ(bell_mask(cap, 2, 0), GH_ERROR_OK);
 	EXPECT_FALSE(lines[1][34].level);
-	/* ack_mask 1: the guest's acknowledgment clears bit 0 only. */
+	/* ack_mask 1: a level send clears bit 0 only. */
 	EXPECT_EQ(bell_mask(cap, ~0UL, 1), GH_ERROR_OK);
+	EXPECT_TRUE(lines[1][34].level);	/* bit 0 enabled again */
 	EXPECT_EQ(bell_send(cap, 2, &old), GH_ERROR_OK);
-	EXPECT_EQ(old, 1);
-	EXPECT_TRUE(lines[1][34].level);
-	guest_ack(34);
+	EXPECT_EQ(old, 0);			/* bit 0 went with the mask */
+	guest_eoi(34);
 	EXPECT_TRUE(lines[1][34].level);	/* bit 1 is left */
 	EXPECT_EQ(bell_send(cap, 4, &old), GH_ERROR_OK);
 	EXPECT_EQ(old, 2);
-	EXPECT_EQ(bell_mask(cap, ~0UL, 6), GH_ERROR_OK);
-	guest_ack(34);
+	EXPECT_EQ(bell_mask(cap, ~0UL, 6), GH_ERROR_OK);	/* asserted: acks */
+	guest_eoi(34);
 	EXPECT_FALSE(lines[1][34].level);
 	EXPECT_EQ(bell_send(cap, 8, &old), GH_ERROR_OK);
 	EXPECT_EQ(old, 0);
@@ -750,7 +792,7 @@ TEST(bell_vm_reset)
 	ASSERT_EQ(bell_create(BELL_VMID, 40, &cap[0]), GH_ERROR_OK);
 	ASSERT_EQ(bell_create(BELL_VMID, 41, &cap[1]), GH_ERROR_OK);
 	ASSERT_EQ(bell_create(BELL_VMID + 1, 40, &other), GH_ERROR_OK);
-	EXPECT_EQ(bell_mask(cap[0], 1, 0), GH_ERROR_OK);
+	EXPECT_EQ(bell_mask(cap[0], 1, 1), GH_ERROR_OK);
 	EXPECT_EQ(bell_send(cap[0], 1, &old), GH_ERROR_OK);
 	EXPECT_EQ(bell_send(cap[1], 6, &old), GH_ERROR_OK);
 	EXPECT_EQ(bell_send(other, 1, &old), GH_ERROR_OK);
@@ -764,8 +806,8 @@ TEST(bell_vm_reset)
 	EXPECT_EQ(old, 0);
 	EXPECT_EQ(bell_send(cap[0], 1, &old), GH_ERROR_OK);
 	EXPECT_EQ(old, 0);
-	guest_ack(40);
-	EXPECT_FALSE(lines[1][40].level);	/* masks back to ~0 */
+	guest_eoi(40);
+	EXPECT_TRUE(lines[1][40].level);	/* masks back to enable ~0, ack 0 */
 	EXPECT_EQ(bell_send(other, 2, &old), GH_ERROR_OK);
 	EXPECT_EQ(old, 1);
 	bell_teardown();

@@ -433,3 +433,452 @@ TEST(mem_many_scattered_ranges)
 	EXPECT_EQ(g_reclaim(hs, 0), RM_ERROR_OK);
 	EXPECT_EQ(mock.violations, 0);
 }
+
+/* ------------------------------------------------ the VM's DT and windows */
+
+/*
+ * A VM made as QEMU's Gunyah accelerator makes it (shared/gunyah-abi.md
+ * §4): guest RAM lent as the image parcel, the DT at 64 KiB into it in a
+ * region of 1 MiB (FDT_MAX_SIZE) with a much smaller FDT, 256 level
+ * doorbells bell-0..bell-ff (label = SPI), interrupts { config = <phandle> }
+ * and a shared window for a restricted-dma-pool: a shm vdevice and a
+ * /reserved-memory node, both with qcom,label.
+ */
+#define Q_BASE		0x80000000ULL
+#define Q_DTB_OFF	0x10000ULL
+#define Q_DTB_REGION	0x100000ULL
+#define Q_WIN_IPA	0xc0000000ULL
+#define Q_WIN_LABEL	5
+#define Q_WIN_SIZE	(4 * MOCK_PAGE)
+
+static u8 q_dtb[0x10000];
+static u16 q_vm;
+static u32 q_image, q_win, q_extra;	/* q_extra: 0 or one more parcel */
+
+/* The window: 4 pages, one range, or four apart (a scattered buffer). */
+static void q_setup(bool scattered_window)
+{
+	struct g_sgl img[2] = { g_pages(0, 32), { mock_big_pa(0), 256 * MOCK_PAGE } };
+	struct g_sgl frag[4] = { g_pages(40, 1), g_pages(42, 1), g_pages(44, 1), g_pages(46, 1) };
+	struct g_sgl one = g_pages(40, 4);
+
+	rm_test_reset();
+	q_vm = g_alloc_vm();
+	HOST_CHECK(q_vm, "vm", 0, 0);
+	HOST_CHECK(g_donate(true, q_vm, 7, 0, 0, img, 2, &q_image) == RM_ERROR_OK, "image", 0, 0);
+	HOST_CHECK(g_donate(false, q_vm, 6, 0, Q_WIN_LABEL, scattered_window ? frag : &one,
+			    scattered_window ? 4 : 1, &q_win) == RM_ERROR_OK, "window", 0, 0);
+}
+
+static struct g_dt q_dt(void)
+{
+	return (struct g_dt){
+		.base = Q_BASE, .ncpus = 2,
+		.gic = true, .root_intc = true,
+		.gicd = 0x3fff0000, .gicd_size = 0x10000,
+		.gicr = 0x3ffb0000, .gicr_size = 0x40000,
+		.qemu_bells = 256,
+		.shm = true, .shm_qemu = true, .shm_label = Q_WIN_LABEL, .shm_base = Q_WIN_IPA,
+		.rmem = true, .rmem_labelled = true, .rmem_label = Q_WIN_LABEL,
+		.rmem_base = Q_WIN_IPA, .rmem_size = Q_WIN_SIZE,
+	};
+}
+
+/* The DT into the image parcel (arena page 16 on); returns its totalsize. */
+static u32 q_put(const struct g_dt *d)
+{
+	memset(q_dtb, 0, sizeof(q_dtb));
+	g_build_dt(q_dtb, sizeof(q_dtb), d);
+	memcpy(mock_ram + 16 * MOCK_PAGE, q_dtb, sizeof(q_dtb));
+	return fdt_totalsize(q_dtb);
+}
+
+static u32 q_config(u64 dtb_size)
+{
+	return g_config_image(q_vm, 0, q_image, 0, 0, Q_DTB_OFF, dtb_size);
+}
+
+/* The last RM console line has @s; the rate limit's window moves on. */
+static bool q_logged(const char *s)
+{
+	bool yes = strstr(mock.log, s) != NULL;
+
+	if (!yes)
+		printf("# last RM line: \"%s\", wanted \"%s\"\n", mock.log, s);
+	mock_advance_us(2000000);
+	return yes;
+}
+
+static const struct mock_map *q_map(u64 ipa)
+{
+	for (unsigned int i = 0; i < MOCK_MAPS; i++) {
+		if (mock.map[i].used && mock.map[i].vmid == q_vm && mock.map[i].ipa == ipa)
+			return &mock.map[i];
+	}
+	return NULL;
+}
+
+static struct mock_vm *q_mvm(void)
+{
+	for (unsigned int i = 0; i < MOCK_VMS; i++) {
+		if (mock.vm[i].exists && mock.vm[i].vmid == q_vm)
+			return &mock.vm[i];
+	}
+	return NULL;
+}
+
+/* VM_STOP (force) if it runs, VM_RESET, DEALLOC, every parcel back. */
+static void q_teardown(void)
+{
+	u8 stop[8] = { 0 };
+
+	le16(stop, q_vm);
+	stop[2] = 1;
+	if (q_mvm() && q_mvm()->running)
+		EXPECT_EQ(g_call0(RM_MSG_VM_STOP, stop, 8), RM_ERROR_OK);
+	for (int i = 0; i < 100 && g_vmid_call(RM_MSG_VM_RESET, q_vm) != RM_ERROR_OK; i++)
+		mock_advance_us(100000);
+	for (int i = 0; i < 100 && g_vmid_call(RM_MSG_VM_DEALLOC_VMID, q_vm) != RM_ERROR_OK; i++)
+		mock_advance_us(100000);
+	EXPECT_EQ(g_reclaim(q_win, 0), RM_ERROR_OK);
+	EXPECT_EQ(g_reclaim(q_image, 0), RM_ERROR_OK);
+	if (q_extra)
+		EXPECT_EQ(g_reclaim(q_extra, 0), RM_ERROR_OK);
+	q_extra = 0;
+	EXPECT_EQ(mock.pages_out, 0);
+	EXPECT_EQ(mock.violations, 0);
+	rm_quirk_resmem_one_region = true;
+	rm_quirk_start_noresource = true;
+}
+
+/*
+ * The whole QEMU shape is accepted: the 1 MiB region around a ~40 KiB FDT
+ * (the old stub parsed the region and refused it), 256 doorbells on INTIDs
+ * 32..287 (the old stub had 8, up to INTID 127), the phandle config with
+ * the real RM's warning, and at VM_START the scattered window mapped
+ * contiguously at the shm base, which the labelled /reserved-memory node
+ * then finds there.
+ */
+TEST(vmcfg_qemu_shape)
+{
+	static u8 rep[RM_REPLY_MAX];
+	struct g_dt d = q_dt();
+	size_t rep_len = 0;
+	u32 total;
+
+	q_setup(true);
+	total = q_put(&d);
+	EXPECT_TRUE(total > 0x8000 && total < 0x10000);
+	ASSERT_EQ(q_config(Q_DTB_REGION), RM_ERROR_OK);
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_INIT, q_vm), RM_ERROR_OK);
+	EXPECT_TRUE(q_logged("looks like a phandle (0x1), but should be a path"));
+	ASSERT_TRUE(q_mvm() != NULL);
+	EXPECT_EQ(q_mvm()->nr_bells, 256);
+	EXPECT_EQ(q_mvm()->bell_intid[255], 287);
+	EXPECT_TRUE(q_mvm()->gic);
+	ASSERT_EQ(g_hyp_resources(q_vm, rep, &rep_len), RM_ERROR_OK);
+	ASSERT_EQ(rep_len, 4 + (2 + 256) * 44);
+	for (unsigned int i = 0; i < 256; i++) {
+		const u8 *e = rep + 4 + (2 + i) * 44;
+
+		EXPECT_EQ(e[0], 0);				/* BELL_TX */
+		EXPECT_EQ(rm_get_le32(e + 8), i);		/* label = SPI */
+	}
+	EXPECT_TRUE(q_map(Q_BASE) != NULL);
+	EXPECT_TRUE(q_map(Q_WIN_IPA) == NULL);		/* at VM_START */
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_START, q_vm), RM_ERROR_OK);
+	EXPECT_TRUE(g_is_status(0, q_vm, RM_VM_STATUS_RUNNING));
+	ASSERT_TRUE(q_map(Q_WIN_IPA) != NULL);
+	EXPECT_EQ(q_map(Q_WIN_IPA)->pa, mock_pa(40));
+	EXPECT_TRUE(q_map(Q_WIN_IPA + 3 * MOCK_PAGE) != NULL);	/* contiguous IPAs */
+	EXPECT_EQ(g_reclaim(q_win, 0), RM_ERROR_MEM_INUSE);
+	q_teardown();
+}
+
+/* The FDT's own totalsize must fit the declared region; more is refused. */
+TEST(vmcfg_dtb_region)
+{
+	struct g_dt d = q_dt();
+	u32 total;
+
+	q_setup(false);
+	total = q_put(&d);
+	ASSERT_EQ(q_config(total - 8), RM_ERROR_OK);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_INIT, q_vm), RM_ERROR_ARGUMENT_INVALID);
+	EXPECT_TRUE(q_logged("fdt_totalsize"));
+	EXPECT_TRUE(g_is_status(1, q_vm, RM_VM_STATUS_INIT_FAILED));
+	EXPECT_EQ(mock.nr_vms, 0);
+	q_teardown();
+
+	/* Exactly the FDT: fine too. */
+	q_setup(false);
+	total = q_put(&d);
+	ASSERT_EQ(q_config(total), RM_ERROR_OK);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_INIT, q_vm), RM_ERROR_OK);
+	q_teardown();
+
+	/* Not an FDT at all. */
+	q_setup(false);
+	memset(mock_ram + 16 * MOCK_PAGE, 0xd0, 64);
+	ASSERT_EQ(q_config(Q_DTB_REGION), RM_ERROR_OK);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_INIT, q_vm), RM_ERROR_ARGUMENT_INVALID);
+	EXPECT_TRUE(q_logged("invalid dtb"));
+	q_teardown();
+}
+
+/*
+ * A scattered shared parcel named only by a labelled /reserved-memory
+ * node: the real RM accepts it at the node's range as one SGL entry
+ * without MAP_CONTIGUOUS, which fails for more than one physical range
+ * (ARGUMENT_INVALID), "No memparcel matching", and VM_START replies
+ * NORESOURCE; the VM is INIT_FAILED. The same window in one range works.
+ */
+TEST(vmcfg_resmem_scattered_refused)
+{
+	struct g_dt d = q_dt();
+
+	d.shm = false;
+	q_setup(true);
+	q_put(&d);
+	ASSERT_EQ(q_config(Q_DTB_REGION), RM_ERROR_OK);
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_INIT, q_vm), RM_ERROR_OK);
+	mock_advance_us(2000000);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_START, q_vm), RM_ERROR_NORESOURCE);
+	EXPECT_TRUE(g_is_status(0, q_vm, RM_VM_STATUS_INIT_FAILED));
+	EXPECT_TRUE(q_logged("No memparcel matching /reserved-memory/region!"));
+	EXPECT_TRUE(q_map(Q_WIN_IPA) == NULL);
+	EXPECT_FALSE(q_mvm()->running);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_START, q_vm), RM_ERROR_VM_STATE);
+	q_teardown();
+
+	/* The underlying error, with the reply quirk off: 6. */
+	q_setup(true);
+	q_put(&d);
+	ASSERT_EQ(q_config(Q_DTB_REGION), RM_ERROR_OK);
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_INIT, q_vm), RM_ERROR_OK);
+	rm_quirk_start_noresource = false;
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_START, q_vm), RM_ERROR_ARGUMENT_INVALID);
+	q_teardown();
+
+	/* Without the one-range quirk the scattered window is mapped. */
+	q_setup(true);
+	q_put(&d);
+	ASSERT_EQ(q_config(Q_DTB_REGION), RM_ERROR_OK);
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_INIT, q_vm), RM_ERROR_OK);
+	rm_quirk_resmem_one_region = false;
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_START, q_vm), RM_ERROR_OK);
+	EXPECT_TRUE(q_map(Q_WIN_IPA) != NULL);
+	q_teardown();
+
+	/* One physical range: accepted at the node's range. */
+	q_setup(false);
+	q_put(&d);
+	ASSERT_EQ(q_config(Q_DTB_REGION), RM_ERROR_OK);
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_INIT, q_vm), RM_ERROR_OK);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_START, q_vm), RM_ERROR_OK);
+	ASSERT_TRUE(q_map(Q_WIN_IPA) != NULL);
+	EXPECT_EQ(q_map(Q_WIN_IPA)->size, Q_WIN_SIZE);
+	q_teardown();
+}
+
+/*
+ * Nodes without qcom,label match only a parcel mapped at exactly their
+ * range already (the shm one here); a shared window nobody placed does not
+ * match (the Linux guest's unlabelled swiotlb window on the real RM); a
+ * plain "label" is not a qcom,label; size-only nodes are skipped; a shared
+ * parcel must not be "reusable".
+ */
+TEST(vmcfg_resmem_unlabelled)
+{
+	struct g_dt d = q_dt();
+
+	/* Mapped by its shm vdevice: found by address. */
+	d.rmem_labelled = false;
+	d.rmem_dynamic = true;
+	q_setup(true);
+	q_put(&d);
+	ASSERT_EQ(q_config(Q_DTB_REGION), RM_ERROR_OK);
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_INIT, q_vm), RM_ERROR_OK);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_START, q_vm), RM_ERROR_OK);
+	q_teardown();
+
+	/* The same range, one page short: no match. */
+	d.rmem_size = Q_WIN_SIZE - MOCK_PAGE;
+	q_setup(true);
+	q_put(&d);
+	ASSERT_EQ(q_config(Q_DTB_REGION), RM_ERROR_OK);
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_INIT, q_vm), RM_ERROR_OK);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_START, q_vm), RM_ERROR_NORESOURCE);
+	EXPECT_TRUE(q_logged("No memparcel matching /reserved-memory/region!"));
+	q_teardown();
+
+	/* Nothing maps the window: no match (the old stub took it by size). */
+	d = q_dt();
+	d.shm = false;
+	d.rmem_labelled = false;
+	q_setup(false);
+	q_put(&d);
+	ASSERT_EQ(q_config(Q_DTB_REGION), RM_ERROR_OK);
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_INIT, q_vm), RM_ERROR_OK);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_START, q_vm), RM_ERROR_NORESOURCE);
+	EXPECT_TRUE(q_logged("No memparcel matching /reserved-memory/region!"));
+	q_teardown();
+
+	/* Shared, but marked reusable. */
+	d = q_dt();
+	d.rmem_reusable = true;
+	q_setup(false);
+	q_put(&d);
+	ASSERT_EQ(q_config(Q_DTB_REGION), RM_ERROR_OK);
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_INIT, q_vm), RM_ERROR_OK);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_START, q_vm), RM_ERROR_NORESOURCE);
+	EXPECT_TRUE(q_logged("is marked reusable, but the memparcel is not exclusive"));
+	q_teardown();
+}
+
+/*
+ * Unlabelled parcels lent with all rights are the VM's private memory:
+ * mapped after the image parcel at VM_START (accept_memparcel_private()).
+ * A labelled one is not.
+ */
+TEST(vmcfg_private_parcels)
+{
+	struct g_dt d = q_dt();
+	struct g_sgl more = g_pages(50, 2), labelled = g_pages(53, 1);
+	u32 h1, h2;
+
+	q_setup(false);
+	ASSERT_EQ(g_donate(true, q_vm, 7, 0, 0, &more, 1, &h1), RM_ERROR_OK);
+	ASSERT_EQ(g_donate(true, q_vm, 7, 0, 9, &labelled, 1, &h2), RM_ERROR_OK);
+	q_put(&d);
+	ASSERT_EQ(q_config(Q_DTB_REGION), RM_ERROR_OK);
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_INIT, q_vm), RM_ERROR_OK);
+	EXPECT_TRUE(q_map(Q_BASE + 288 * MOCK_PAGE) == NULL);
+	ASSERT_EQ(g_vmid_call(RM_MSG_VM_START, q_vm), RM_ERROR_OK);
+	ASSERT_TRUE(q_map(Q_BASE + 288 * MOCK_PAGE) != NULL);	/* right after */
+	EXPECT_EQ(q_map(Q_BASE + 288 * MOCK_PAGE)->pa, mock_pa(50));
+	EXPECT_EQ(g_reclaim(h2, 0), RM_ERROR_OK);		/* never mapped */
+	EXPECT_EQ(g_reclaim(h1, 0), RM_ERROR_MEM_INUSE);
+	q_extra = h1;
+	q_teardown();
+}
+
+/* One VM_INIT refused for @d, with @why on the console. */
+static void q_refused(const struct g_dt *d, const char *why)
+{
+	q_setup(false);
+	q_put(d);
+	ASSERT_EQ(q_config(Q_DTB_REGION), RM_ERROR_OK);
+	mock_advance_us(2000000);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_INIT, q_vm), RM_ERROR_ARGUMENT_INVALID);
+	EXPECT_TRUE(q_logged(why));
+	EXPECT_EQ(mock.nr_vms, 0);
+	EXPECT_EQ(mock.nr_bells, 0);
+	q_teardown();
+}
+
+static void q_accepted(const struct g_dt *d)
+{
+	q_setup(false);
+	q_put(d);
+	ASSERT_EQ(q_config(Q_DTB_REGION), RM_ERROR_OK);
+	mock_advance_us(2000000);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_INIT, q_vm), RM_ERROR_OK);
+	if (g_reply_at < 0 || rm_get_le32(g_ev[g_reply_at].data))
+		printf("# last RM line: \"%s\"\n", mock.log);
+	q_teardown();
+}
+
+/* What the RM refuses in a VM's DT, each with its reason on the console. */
+TEST(vmcfg_refusals_say_why)
+{
+	struct g_dt d;
+
+	d = q_dt();
+	d.qemu_bells = VM_MAX_DOORBELLS + 1;
+	q_refused(&d, "more than 320 doorbells");
+	d = q_dt();
+	d.qemu_bells = 1;
+	d.qemu_bells_first = 988;			/* INTID 1020 */
+	q_refused(&d, "not an SPI of the vGIC (0..987)");
+	d = q_dt();
+	d.nbells = 1;
+	d.bell[0] = g_bell_ok(1000, 3, 4);		/* SPI 3 again */
+	q_refused(&d, "SPI 3 already has a doorbell");
+	d = q_dt();
+	d.nbells = 1;
+	d.bell[0] = g_bell_ok(1000, 300, 4);
+	d.bell[0].type = 1;				/* a PPI */
+	q_refused(&d, "not an SPI");
+	d = q_dt();
+	d.nbells = 1;
+	d.bell[0] = g_bell_ok(1000, 300, 4);
+	d.bell[0].no_irq = true;
+	q_refused(&d, "no <type number flags> interrupts");
+	d.bell[0].no_irq = false;
+	d.bell[0].flags = 8;				/* level low */
+	q_refused(&d, "invalid GIC IRQ trigger mode 0x8");
+	d.bell[0].flags = 4;
+	d.bell[0].no_peer = true;
+	q_refused(&d, "the stub's only peer is the host");
+	d = q_dt();
+	d.root_intc = false;
+	d.gic_no_config = true;
+	q_refused(&d, "couldn't read interrupts \"config\"");
+	d = q_dt();
+	d.gic_compat = "arm,gic-400";
+	q_refused(&d, "is not a GIC(v3)");
+	d = q_dt();
+	d.base = Q_BASE + 0x800;
+	q_refused(&d, "base-address invalid alignment");
+	d = q_dt();
+	d.affinity = "static";
+	q_refused(&d, "only host-scheduled (proxy) vCPUs");
+}
+
+/* What the real RM accepts and the old stub did not. */
+TEST(vmcfg_accepted_shapes)
+{
+	struct g_dt d;
+
+	/* The last SPI of the real vGIC, and repeated labels. */
+	d = q_dt();
+	d.qemu_bells = 0;
+	d.nbells = 3;
+	d.bell[0] = g_bell_ok(7, 987, 4);
+	d.bell[1] = g_bell_ok(7, 0, 1);
+	d.bell[2] = g_bell_ok(7, 1, 4 | 0x100);		/* upper flag bits ignored */
+	d.bell[2].no_label = true;			/* label 0 */
+	q_accepted(&d);
+	/* interrupts without config: the root's interrupt-parent. */
+	d = q_dt();
+	d.gic_no_config = true;
+	q_accepted(&d);
+	/* config as a path: no warning. */
+	d = q_dt();
+	d.gic_path = true;
+	d.root_intc = false;
+	q_setup(false);
+	q_put(&d);
+	ASSERT_EQ(q_config(Q_DTB_REGION), RM_ERROR_OK);
+	mock.log[0] = 0;
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_INIT, q_vm), RM_ERROR_OK);
+	EXPECT_EQ(mock.log[0], 0);
+	q_teardown();
+	/* GIC frame sizes are not checked (the real RM reads only bases). */
+	d = q_dt();
+	d.gicd_size = 0x1000;
+	d.gicr_size = 0x1000;
+	q_accepted(&d);
+	/* base-address aligned up to 2 MiB, with a warning. */
+	d = q_dt();
+	d.base = Q_BASE + 0x1000;
+	d.gic_path = true;
+	q_setup(false);
+	q_put(&d);
+	ASSERT_EQ(q_config(Q_DTB_REGION), RM_ERROR_OK);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_INIT, q_vm), RM_ERROR_OK);
+	EXPECT_TRUE(q_logged("not 2MB aligned, aligning up"));
+	EXPECT_TRUE(q_map(Q_BASE + 0x200000) != NULL);
+	q_teardown();
+}

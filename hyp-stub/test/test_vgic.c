@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Host tests of the virtual GICv3 (core/vgic.c): register emulation of the
- * distributor and redistributors, edge/level semantics, doorbell acks, the
+ * distributor and redistributors, edge/level semantics, sources (doorbells), the
  * list-register flush/sync cycle, SGIs and hostile accesses. The VMs and
  * vCPUs are set up by hand; vcpu_kick() is recorded.
  */
@@ -14,6 +14,24 @@ struct vm vms[VM_MAX_VMS];
 static struct vcpu vcpus[2][VM_MAX_VCPUS];
 static struct vm *vm;
 static int kicks[VM_MAX_VCPUS];
+static int pages_out;
+static bool pages_fail;
+
+/* The page-table pool, for the SPIs beyond the base ones. */
+void *plat_s2_zalloc(unsigned int order)
+{
+	void *p = pages_fail ? NULL : calloc(1, 4096UL << order);
+
+	if (p)
+		pages_out += 1 << order;
+	return p;
+}
+
+void plat_s2_free(void *p, unsigned int order)
+{
+	pages_out -= 1 << order;
+	free(p);
+}
 
 void vcpu_kick(struct vcpu *v)
 {
@@ -395,61 +413,173 @@ TEST(level_spi_resample_on_eoi)
 	EXPECT_FALSE(vgic_has_pending(vc(0)));
 }
 
-static int nr_acks;
+/* A source like a doorbell: its level is @src_level; checks recorded. */
 static struct vgic_irq_source test_src;
+static int nr_checks, last_reasserted;
+static bool src_level;
 
-static void test_ack(struct vgic_irq_source *src)
+static int nr_wrong_src;
+
+static bool test_check(struct vgic_irq_source *src, bool reasserted)
 {
-	EXPECT_TRUE(src == &test_src);
-	nr_acks++;
-	vgic_set_level(vm, 42, false);		/* as a doorbell would */
+	if (src != &test_src)
+		nr_wrong_src++;
+	nr_checks++;
+	last_reasserted = reasserted;
+	return reasserted || src_level;
 }
 
-TEST(source_ack)
+/*
+ * The real vGIC's virq_source: the level holds until the guest deactivates
+ * the interrupt (EOI), disables or clears it and the source then says it
+ * no longer asserts it; taking it (pending -> active) asks nothing. The
+ * old stub called the source when the guest took the interrupt.
+ */
+TEST(source_check_pending)
 {
-	struct vgic_irq_source other = { test_ack };
+	struct vgic_irq_source other = { test_check }, none = { NULL };
 	u64 lr[4];
 
 	setup(1);
-	nr_acks = 0;
-	test_src.ack = test_ack;
+	nr_checks = 0;
+	src_level = false;
+	test_src.check_pending = test_check;
 	EXPECT_EQ(vgic_source_bind(vm, 42, &test_src), GH_ERROR_OK);
 	EXPECT_EQ(vgic_source_bind(vm, 42, &other), GH_ERROR_VIRQ_BOUND);
 	EXPECT_EQ(vgic_source_bind(vm, 27, &other), GH_ERROR_ARG_INVAL);
-	EXPECT_EQ(vgic_source_bind(vm, 128, &other), GH_ERROR_ARG_INVAL);
+	EXPECT_EQ(vgic_source_bind(vm, 1020, &other), GH_ERROR_ARG_INVAL);
+	EXPECT_EQ(vgic_source_bind(vm, 43, &none), GH_ERROR_ARG_INVAL);
 	dist_on();
 	spi_cfg(42, false, 0, 0);
-	vgic_set_level(vm, 42, true);
-	/* Pending doorbell in an LR: exit as soon as the guest takes it */
-	EXPECT_EQ(vgic_flush_lrs(vc(0), lr, 4), VGIC_HCR_NPIE);
+	vgic_virq_assert(vm, 42, false);
+	EXPECT_EQ(kicks[0], 1);
+	vgic_set_level(vm, 42, false);			/* not for sourced SPIs */
+	EXPECT_EQ(rd(vc(0), GICD + 0x204, 4), BIT(10));
+	/* No NPIE any more: nothing happens when the guest takes it */
+	EXPECT_EQ(vgic_flush_lrs(vc(0), lr, 4), 0);
+	EXPECT_EQ(lr[0], lr_of(42, 0, VGIC_LR_PENDING) | VGIC_LR_EOI);
 	vgic_sync_lrs(vc(0), lr, 4);			/* not taken yet */
-	EXPECT_EQ(nr_acks, 0);
 	vgic_flush_lrs(vc(0), lr, 4);
 	lr[0] = (lr[0] & ~VGIC_LR_PENDING) | VGIC_LR_ACTIVE;
-	vgic_sync_lrs(vc(0), lr, 4);
-	EXPECT_EQ(nr_acks, 1);
-	EXPECT_EQ(rd(vc(0), GICD + 0x204, 4), 0);	/* line dropped by ack */
-	/* The guest EOIs it */
+	vgic_sync_lrs(vc(0), lr, 4);			/* taken */
+	EXPECT_EQ(nr_checks, 0);
+	EXPECT_EQ(rd(vc(0), GICD + 0x204, 4), 0);	/* active: LR view */
+	EXPECT_EQ(rd(vc(0), GICD + 0x304, 4), BIT(10));
 	EXPECT_EQ(vgic_flush_lrs(vc(0), lr, 4), 0);
 	EXPECT_EQ(lr[0], lr_of(42, 0, VGIC_LR_ACTIVE) | VGIC_LR_EOI);
+	lr[0] = 0;					/* EOI */
+	vgic_sync_lrs(vc(0), lr, 4);
+	EXPECT_EQ(nr_checks, 1);
+	EXPECT_EQ(last_reasserted, 0);
+	EXPECT_FALSE(vgic_has_pending(vc(0)));		/* dropped */
+	/* Asserted again while listed: the check says "reasserted" */
+	src_level = false;
+	vgic_virq_assert(vm, 42, false);
+	vgic_flush_lrs(vc(0), lr, 4);
+	vgic_virq_assert(vm, 42, false);
 	lr[0] = 0;
 	vgic_sync_lrs(vc(0), lr, 4);
-	EXPECT_EQ(nr_acks, 1);
+	EXPECT_EQ(nr_checks, 2);
+	EXPECT_EQ(last_reasserted, 1);
+	EXPECT_TRUE(vgic_has_pending(vc(0)));		/* one more */
+	vgic_flush_lrs(vc(0), lr, 4);
+	lr[0] = 0;
+	vgic_sync_lrs(vc(0), lr, 4);
+	EXPECT_EQ(last_reasserted, 0);
 	EXPECT_FALSE(vgic_has_pending(vc(0)));
-	/* Re-asserted later: taken and EOI'd in one go also acks */
-	vgic_set_level(vm, 42, true);
+	/* Disabled while asserted and still held by the source */
+	src_level = true;
+	vgic_virq_assert(vm, 42, false);
+	wr(vc(0), GICD + 0x184, 4, BIT(10));
+	EXPECT_EQ(nr_checks, 4);
+	EXPECT_EQ(rd(vc(0), GICD + 0x204, 4), BIT(10));
+	src_level = false;
+	wr(vc(0), GICD + 0x284, 4, BIT(10));		/* ICPENDR */
+	EXPECT_EQ(nr_checks, 5);
+	EXPECT_EQ(last_reasserted, 1);			/* not had it yet */
+	EXPECT_EQ(rd(vc(0), GICD + 0x204, 4), BIT(10));
+	wr(vc(0), GICD + 0x284, 4, BIT(10));
+	EXPECT_EQ(last_reasserted, 0);
+	EXPECT_EQ(rd(vc(0), GICD + 0x204, 4), 0);	/* now dropped */
+	wr(vc(0), GICD + 0x104, 4, BIT(10));
+	/* Edge only: a level-configured SPI ignores it, an edge one latches */
+	vgic_virq_assert(vm, 42, true);
+	EXPECT_FALSE(vgic_has_pending(vc(0)));
+	spi_cfg(42, true, 0, 0);
+	vgic_virq_assert(vm, 42, true);
+	EXPECT_TRUE(vgic_has_pending(vc(0)));
 	vgic_flush_lrs(vc(0), lr, 4);
 	lr[0] = 0;
 	vgic_sync_lrs(vc(0), lr, 4);
-	EXPECT_EQ(nr_acks, 2);
-	/* Unbound: no more acks */
+	/* virq_clear drops the level at once */
+	spi_cfg(42, false, 0, 0);
+	vgic_virq_assert(vm, 42, false);
+	vgic_virq_clear(vm, 42);
+	EXPECT_FALSE(vgic_has_pending(vc(0)));
+	/* Unbound: no more checks; the SPI is a plain line again */
+	nr_checks = 0;
 	vgic_source_unbind(vm, 42);
+	vgic_virq_assert(vm, 42, false);		/* ignored */
+	EXPECT_FALSE(vgic_has_pending(vc(0)));
 	vgic_set_level(vm, 42, true);
 	vgic_flush_lrs(vc(0), lr, 4);
 	lr[0] = 0;
 	vgic_sync_lrs(vc(0), lr, 4);
-	EXPECT_EQ(nr_acks, 2);
+	EXPECT_EQ(nr_checks, 0);
 	EXPECT_EQ(vgic_source_bind(vm, 42, &other), GH_ERROR_OK);
+	EXPECT_EQ(nr_wrong_src, 0);
+}
+
+/*
+ * SPIs beyond the base 96 come from the pool when a source binds there;
+ * GICD_TYPER.ITLinesNumber follows (the real vGIC: 31, for 988 SPIs); the
+ * pages go back with vgic_vm_free().
+ */
+TEST(spis_grow_with_sources)
+{
+	static struct vgic_irq_source srcs[3];
+	u64 lr[4];
+
+	setup(1);
+	dist_on();
+	EXPECT_EQ(rd(vc(0), GICD + 4, 4) & 0x1f, 3);
+	wr(vc(0), GICD + 0x100 + 4 * 8, 4, ~0U);	/* INTIDs 256..287 */
+	EXPECT_EQ(rd(vc(0), GICD + 0x100 + 4 * 8, 4), 0);
+	for (int i = 0; i < 3; i++)
+		srcs[i].check_pending = test_check;
+	pages_fail = true;
+	EXPECT_EQ(vgic_source_bind(vm, 287, &srcs[0]), GH_ERROR_NOMEM);
+	EXPECT_EQ(pages_out, 0);
+	EXPECT_EQ(rd(vc(0), GICD + 4, 4) & 0x1f, 3);	/* unchanged */
+	pages_fail = false;
+	EXPECT_EQ(vgic_source_bind(vm, 287, &srcs[0]), GH_ERROR_OK);
+	EXPECT_EQ(pages_out, 2);
+	EXPECT_EQ(rd(vc(0), GICD + 4, 4) & 0x1f, 11);	/* INTIDs < 384 */
+	EXPECT_EQ(vgic_source_bind(vm, 200, &srcs[1]), GH_ERROR_OK);
+	EXPECT_EQ(pages_out, 2);
+	spi_cfg(287, false, 0xa0, 0);
+	EXPECT_EQ(rd(vc(0), GICD + 0x400 + 284, 4), 0xa0000000U);
+	EXPECT_EQ(rd(vc(0), IROUTER(287), 8), 0);
+	vgic_virq_assert(vm, 287, false);
+	EXPECT_EQ(rd(vc(0), GICD + 0x200 + 4 * 8, 4), BIT(31));
+	vgic_flush_lrs(vc(0), lr, 4);
+	EXPECT_EQ(lr[0], lr_of(287, 0xa0, VGIC_LR_PENDING) | VGIC_LR_EOI);
+	lr[0] = 0;
+	vgic_sync_lrs(vc(0), lr, 4);
+	EXPECT_EQ(vgic_source_bind(vm, 1019, &srcs[2]), GH_ERROR_OK);
+	EXPECT_EQ(pages_out, 7);
+	EXPECT_EQ(rd(vc(0), GICD + 4, 4) & 0x1f, 31);
+	/* INTIDs 1020..1023 do not exist */
+	wr(vc(0), GICD + 0x100 + 4 * 31, 4, ~0U);
+	EXPECT_EQ(rd(vc(0), GICD + 0x100 + 4 * 31, 4), 0x0fffffffU);
+	wr(vc(0), GICD + 0x400 + 1020, 4, ~0U);
+	EXPECT_EQ(rd(vc(0), GICD + 0x400 + 1020, 4), 0);
+	EXPECT_EQ(rd(vc(0), IROUTER(1020), 8), 0);
+	vgic_vm_reset(vm);				/* keeps the pages */
+	EXPECT_EQ(pages_out, 7);
+	vgic_vm_free(vm);
+	EXPECT_EQ(pages_out, 0);
+	EXPECT_EQ(rd(vc(0), GICD + 4, 4) & 0x1f, 3);
 }
 
 TEST(lr_round_trip_and_missed_sync)
@@ -679,11 +809,12 @@ TEST(reset_keeps_inputs)
 	u64 lr[4];
 
 	setup(2);
-	test_src.ack = test_ack;
+	test_src.check_pending = test_check;
+	src_level = true;
 	EXPECT_EQ(vgic_source_bind(vm, 42, &test_src), GH_ERROR_OK);
 	dist_on();
 	spi_cfg(42, false, 0x30, 0);
-	vgic_set_level(vm, 42, true);
+	vgic_virq_assert(vm, 42, false);
 	wr(vc(0), gicr(1) + 0x14, 4, 0);
 	vgic_flush_lrs(vc(0), lr, 4);
 	vgic_vm_reset(vm);
@@ -718,6 +849,9 @@ TEST(hostile_accesses_harmless)
 	u64 lr[VGIC_MAX_LRS + 4] = { 0 };
 
 	setup(2);
+	/* Extended SPIs (pool pages) up to INTID 543, a source at 500 */
+	test_src.check_pending = test_check;
+	ASSERT_EQ(vgic_source_bind(vm, 500, &test_src), GH_ERROR_OK);
 	other = make_vm(1, 9, 0x3);
 	vgic_set_level(other, 33, true);
 	memcpy(&other_before, &other->vgic, sizeof(other_before));
@@ -742,6 +876,8 @@ TEST(hostile_accesses_harmless)
 		if ((i & 0xff) == 0) {
 			vgic_sgi(v, rng());
 			vgic_set_level(vm, (u32)rng(), rng() & 1);
+			vgic_virq_assert(vm, rng() & 1 ? 500 : (u32)rng(), rng() & 1);
+			src_level = rng() & 1;
 			vgic_set_ppi_level(v, (u32)rng(), rng() & 1);
 			vgic_flush_lrs(v, lr, (rng() % (VGIC_MAX_LRS + 4)));
 			for (unsigned int j = 0; j < ARRAY_SIZE(lr); j++)
@@ -757,6 +893,8 @@ TEST(hostile_accesses_harmless)
 	/* Still a working GIC */
 	EXPECT_EQ(rd(vc(0), GICD + 0xffe8, 4), 0x30);
 	EXPECT_EQ(rd(vc(0), gicr(1) + 0x8, 8), BIT(32) | BIT(8) | BIT(4));
+	vgic_vm_free(vm);
+	EXPECT_EQ(pages_out, 0);
 }
 
 TEST(unaligned_and_odd_sizes_raz_wi)
