@@ -492,6 +492,47 @@ TEST_F_TIMEOUT(irq, irqfd_level, 60)
 	}
 }
 
+/*
+ * A level doorbell signalled again while the guest handles its interrupt
+ * with the SPI masked (the handler has the host signal through an MMIO
+ * write): in the handler the SPI reads not pending (seen on the real
+ * hypervisor: an active level interrupt is not in GICD_ISPENDR), it stays
+ * away while masked, and is taken once more, only once, when unmasked.
+ */
+TEST_F_TIMEOUT(irq, irqfd_level_masked_in_handler, 60)
+{
+	struct irqfd_setup s = { IRQTEST_LEVEL_SPI, true };
+	__u32 intid = GUEST_SPI_INTID(IRQTEST_LEVEL_SPI);
+	struct reports r;
+	char why[WHY_LEN];
+	int ret, i;
+
+	self->ctx.arg = IRQTEST_ARG(IRQTEST_LEVEL_SPI, 1, 2) | IRQTEST_RESIGNAL;
+	ret = boot_run(&self->vm, &self->ctx, "irq", 1, declare_irqfd, &s, why);
+	self->booted = true;
+	if (ret > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(ret, 0) TH_LOG("%s", why);
+	TH_LOG("%s", why);
+	collect(&self->vm, &r);
+	log_reports(_metadata, &r);
+	ASSERT_EQ(r.nr_error, 0)
+		TH_LOG("%s (signalled while active and masked, not taken once unmasked)",
+		       r.why);
+	ASSERT_TRUE(exited_off(&self->vm)) TH_LOG("%s", gh_end_str(&self->vm));
+	EXPECT_EQ(self->ctx.signals, 2);
+	ASSERT_EQ(r.n, 4);
+	for (i = 0; i < 4; i += 2) {
+		EXPECT_EQ(IRQT_TAG(r.v[i]), IRQT_TAG_IRQ) TH_LOG("report %d", i);
+		EXPECT_EQ(IRQT_IRQ_INTID(r.v[i]), intid) TH_LOG("report %d", i);
+		EXPECT_EQ(IRQT_IRQ_N(r.v[i]), i / 2 + 1) TH_LOG("report %d", i);
+		EXPECT_EQ(IRQT_IRQ_PENDING(r.v[i]), 0)
+			TH_LOG("level SPI read pending while the guest handled it (report %d)", i);
+	}
+	EXPECT_EQ(r.v[1], IRQT_COUNT(1)) TH_LOG("taken while masked");
+	EXPECT_EQ(r.v[3], IRQT_COUNT(2)) TH_LOG("interrupts for 2 signals");
+}
+
 /* ---- ioeventfd ---- */
 
 struct ioevt_reg {

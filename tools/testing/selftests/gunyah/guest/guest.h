@@ -122,6 +122,12 @@
 #define IRQTEST_ARG_LEVEL(a)	(((a) >> 8) & 1)
 #define IRQTEST_ARG_N(a)	(((a) >> 16) & 0xffff)
 /*
+ * Level, resignal: the handler of the first interrupt masks the SPI and has
+ * the host signal again (TESTDEV_SYNC 4) while it is active; see irq.c.
+ */
+#define IRQTEST_RESIGNAL	(1 << 9)
+#define IRQTEST_ARG_RESIGNAL(a)	(((a) >> 9) & 1)
+/*
  * Edge: before the first signal, whether the SPI read as pending at boot
  * and how many interrupts the payload took within 20 ms of enabling it.
  */

@@ -20,14 +20,26 @@
  * with no further signal, it never comes again: 20 ms with IRQs on must
  * bring no interrupt beyond the n.
  *
+ * Level with IRQTEST_RESIGNAL (two signals): the handler of the first
+ * interrupt masks the SPI and has the host signal again while the
+ * interrupt is active; the SPI must read not pending there (the real
+ * vGIC's view of an active level interrupt), stay away while masked
+ * (IRQT_COUNT(1) after 20 ms) and be taken once more, and only once, when
+ * unmasked.
+ *
  * Last report: IRQT_COUNT(handled interrupts of the SPI).
  */
 #include "gic.h"
 
 static u32 test_intid;
+static int test_resignal;
 
 void irq_handler(u32 cpu, u32 intid)
 {
+	if (intid == test_intid && test_resignal && gic_irq_count[cpu][intid] == 1) {
+		gic_irq_disable(intid);
+		w64(TESTDEV(TESTDEV_SYNC), 4);	/* signalled before this returns */
+	}
 	report(IRQT_IRQ(cpu, intid, gic_irq_pending(intid), gic_irq_count[cpu][intid]));
 }
 
@@ -40,6 +52,7 @@ void guest_main(u64 dtb)
 
 	test_intid = GUEST_SPI_INTID(IRQTEST_ARG_SPI(arg));
 	test_level = IRQTEST_ARG_LEVEL(arg);
+	test_resignal = test_level && IRQTEST_ARG_RESIGNAL(arg);
 	ret = gic_init();
 	if (ret) {
 		report(IRQT_ERROR(ret));
@@ -47,6 +60,22 @@ void guest_main(u64 dtb)
 	}
 	boot_pending = gic_irq_pending(test_intid);
 	gic_irq_config(test_intid, test_level, GIC_PRIO_DEFAULT, 0);
+	if (test_resignal) {
+		gic_irq_enable(test_intid);
+		w64(TESTDEV(TESTDEV_SYNC), 2);
+		gic_wait_wfi(test_intid, 1);
+		/* masked by the handler, signalled again: held */
+		gic_wait_spin(test_intid, 2, freq / 50);
+		report(IRQT_COUNT(gic_irq_count[0][test_intid]));
+		gic_irq_enable(test_intid);
+		if (gic_wait_spin(test_intid, 2, freq))
+			report(IRQT_ERROR(IRQT_ERR_TIMEOUT));
+		gic_wait_spin(test_intid, 3, freq / 50);
+		local_irq_disable();
+		report(IRQT_COUNT(gic_irq_count[0][test_intid]));
+		w64(TESTDEV(TESTDEV_DONE), TESTDEV_DONE_MAGIC);
+		return;
+	}
 	if (test_level) {
 		/* signalled while disabled: held, taken once enabled */
 		w64(TESTDEV(TESTDEV_SYNC), 0);
