@@ -475,7 +475,7 @@ TEST_F_TIMEOUT(irq, irqfd_level, 60)
 	ASSERT_EQ(r.nr_error, 0)
 		TH_LOG("%s (the level SPI signalled while masked was not taken once unmasked)",
 		       r.why);
-	ASSERT_TRUE(exited_off(&self->vm)) TH_LOG("%s (the guest got %d of %d interrupts)",
+	ASSERT_TRUE(exited_off(&self->vm)) TH_LOG("%s (%d guest reports for %d signals)",
 						  gh_end_str(&self->vm), r.n, LEVEL_SIGNALS);
 	EXPECT_EQ(self->ctx.signals, LEVEL_SIGNALS);
 	ASSERT_GE(r.n, 1);
