@@ -617,6 +617,15 @@ TEST(vmcfg_dtb_region)
 	EXPECT_EQ(g_vmid_call(RM_MSG_VM_INIT, q_vm), RM_ERROR_OK);
 	q_teardown();
 
+	/* A header claiming more than the stub copies (the region holds it). */
+	q_setup(false);
+	q_put(&d);
+	fdt_set_totalsize(mock_ram + 16 * MOCK_PAGE, RM_DTB_MAX + 8);
+	ASSERT_EQ(q_config(Q_DTB_REGION), RM_ERROR_OK);
+	EXPECT_EQ(g_vmid_call(RM_MSG_VM_INIT, q_vm), RM_ERROR_ARGUMENT_INVALID);
+	EXPECT_TRUE(q_logged("the stub reads at most"));
+	q_teardown();
+
 	/* Not an FDT at all. */
 	q_setup(false);
 	memset(mock_ram + 16 * MOCK_PAGE, 0xd0, 64);
