@@ -5,6 +5,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 KSRC=$BUILD/linux
 KOBJ=${KOBJ:-$BUILD/kernel}
+# Relative to where the caller stands; make runs in other directories.
+case "$KOBJ" in /*) ;; *) KOBJ=$PWD/$KOBJ ;; esac
 # The release kernel (no debug options): make run, make bench, one boot of
 # make check.
 KOBJ_RELEASE=$BUILD/kernel-release
