@@ -56,7 +56,8 @@ gunyah_ioeventfd_parse(const struct gunyah_fn_ioeventfd_arg *arg,
 			      GUNYAH_IOEVENTFD_CROSVM_DATAMATCH;
 	u64 end;
 
-	if (arg->flags & ~datamatch || arg->padding)
+	/* @padding is not checked: see gunyah_irqfd_bind(). */
+	if (arg->flags & ~datamatch)
 		return -EINVAL;
 
 	switch (arg->len) {

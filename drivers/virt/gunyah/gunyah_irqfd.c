@@ -225,7 +225,11 @@ static long gunyah_irqfd_bind(struct gunyah_vm_function_instance *f)
 
 	if (f->arg_size != sizeof(*arg))
 		return -EINVAL;
-	if (arg->flags & ~GUNYAH_IRQFD_FLAGS_LEVEL || arg->padding)
+	/*
+	 * @padding is not checked, as in v14 and the Android Common Kernel:
+	 * QEMU's Gunyah accelerator leaves it uninitialised.
+	 */
+	if (arg->flags & ~GUNYAH_IRQFD_FLAGS_LEVEL)
 		return -EINVAL;
 
 	irqfd = kzalloc(sizeof(*irqfd), GFP_KERNEL);

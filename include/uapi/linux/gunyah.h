@@ -232,7 +232,8 @@ enum gunyah_irqfd_flags {
  *         devicetree has no doorbell with this label (adding the irqfd does,
  *         after the start).
  * @flags: See &enum gunyah_irqfd_flags; other bits are rejected (EINVAL).
- * @padding: Padding, must be zero.
+ * @padding: Padding, ignored (QEMU's Gunyah accelerator leaves it
+ *            uninitialised); set it to zero.
  *
  * GUNYAH_VM_REMOVE_FUNCTION finds the irqfd by @label only. Closing the
  * eventfd does not remove the irqfd.
@@ -267,7 +268,8 @@ enum gunyah_ioeventfd_flags {
  *       wrap around.
  * @fd: The eventfd to signal.
  * @flags: See &enum gunyah_ioeventfd_flags.
- * @padding: Padding, must be zero.
+ * @padding: Padding, ignored (QEMU's Gunyah accelerator leaves it
+ *            uninitialised); set it to zero.
  *
  * A guest write that matches completes in the kernel: the eventfd is
  * signalled and the vCPU resumes without GUNYAH_VCPU_RUN returning.
@@ -709,7 +711,8 @@ enum gh_irqfd_flags {
  * @fd: An eventfd; writing to it raises the doorbell.
  * @label: Label of the doorbell in the VM's devicetree.
  * @flags: See &enum gh_irqfd_flags.
- * @padding: Padding, must be zero.
+ * @padding: Padding, ignored (QEMU's Gunyah accelerator leaves it
+ *            uninitialised); set it to zero.
  */
 struct gh_fn_irqfd_arg {
 	__u32 fd;
@@ -738,7 +741,8 @@ enum gh_ioeventfd_flags {
  * @len: Access size: 1, 2, 4 or 8 bytes, or 0 for any size.
  * @fd: The eventfd to signal.
  * @flags: See &enum gh_ioeventfd_flags.
- * @padding: Padding, must be zero.
+ * @padding: Padding, ignored (QEMU's Gunyah accelerator leaves it
+ *            uninitialised); set it to zero.
  */
 struct gh_fn_ioeventfd_arg {
 	__u64 datamatch;
