@@ -219,7 +219,7 @@ TEST(doorbell_edge_irqfd)
 }
 
 /*
- * Level irqfd as the driver sets it (contract C5): enable 1, ack 1. Each
+ * Level irqfd as the driver sets it: enable 1, ack 1. Each
  * send is exactly one interrupt; the level drops once the guest has
  * handled it. The old stub kept it up after the EOI (ack at take time with
  * ack 0) or cleared the flags only when taken; the real one clears them

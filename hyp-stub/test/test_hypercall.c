@@ -617,7 +617,7 @@ TEST(bell_send_reset_masks)
 	bell_teardown();
 }
 
-/* enable 1 / ack 1 (contract C5): the send consumes the flag at once. */
+/* enable 1 / ack 1, as Linux's level irqfd: the send consumes the flag at once. */
 TEST(bell_level_ack1)
 {
 	u64 cap, old;
