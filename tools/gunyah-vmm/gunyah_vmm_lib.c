@@ -147,6 +147,33 @@ void gh_fdt_prop_cells(struct gh_fdt *f, const char *name, const __u32 *c, int n
 	gh_fdt_prop(f, name, b, 4 * n);
 }
 
+/*
+ * Open /gunyah-vm-config as crosvm and QEMU write it, up to and including
+ * the opening of its vdevices node: the caller adds the vdevices, then ends
+ * both nodes. The GIC is named by phandle, as both VMMs do (the real RM
+ * warns that it wants a path, and accepts it).
+ */
+void gh_fdt_begin_vm_config(struct gh_fdt *f, const char *image_name,
+			    __u64 image_base, __u32 gic_phandle)
+{
+	gh_fdt_begin_node(f, "gunyah-vm-config");
+	gh_fdt_prop_str(f, "image-name", image_name);
+	gh_fdt_prop_str(f, "os-type", "linux");
+	gh_fdt_begin_node(f, "memory");
+	gh_fdt_prop_u32(f, "#address-cells", 2);
+	gh_fdt_prop_u32(f, "#size-cells", 2);
+	gh_fdt_prop_u64(f, "base-address", image_base);
+	gh_fdt_end_node(f);
+	gh_fdt_begin_node(f, "interrupts");
+	gh_fdt_prop_u32(f, "config", gic_phandle);
+	gh_fdt_end_node(f);
+	gh_fdt_begin_node(f, "vcpus");
+	gh_fdt_prop_str(f, "affinity", "proxy");
+	gh_fdt_end_node(f);
+	gh_fdt_begin_node(f, "vdevices");
+	gh_fdt_prop_str(f, "generate", "/hypervisor");
+}
+
 long gh_fdt_finish(struct gh_fdt *f)
 {
 	size_t strings_off, total;
@@ -757,22 +784,8 @@ static long write_dtb(struct gh_vm *vm, void *buf, size_t size, int nr_vcpus,
 	gh_fdt_prop_u32(&f, "arm,primecell-periphid", 0x00241011);
 	gh_fdt_end_node(&f);
 
-	gh_fdt_begin_node(&f, "gunyah-vm-config");
-	gh_fdt_prop_str(&f, "image-name", name ? name : "gunyah-vmm");
-	gh_fdt_prop_str(&f, "os-type", "linux");
-	gh_fdt_begin_node(&f, "memory");
-	gh_fdt_prop_u32(&f, "#address-cells", 2);
-	gh_fdt_prop_u32(&f, "#size-cells", 2);
-	gh_fdt_prop_u64(&f, "base-address", GH_GUEST_RAM_BASE);
-	gh_fdt_end_node(&f);
-	gh_fdt_begin_node(&f, "interrupts");
-	gh_fdt_prop_u32(&f, "config", gic_phandle);
-	gh_fdt_end_node(&f);
-	gh_fdt_begin_node(&f, "vcpus");
-	gh_fdt_prop_str(&f, "affinity", "proxy");
-	gh_fdt_end_node(&f);
-	gh_fdt_begin_node(&f, "vdevices");
-	gh_fdt_prop_str(&f, "generate", "/hypervisor");
+	gh_fdt_begin_vm_config(&f, name ? name : "gunyah-vmm", GH_GUEST_RAM_BASE,
+			       gic_phandle);
 	/*
 	 * The shared window as QEMU declares its shared slots: the real RM
 	 * maps the parcel with this label at base, IPA-contiguous.

@@ -347,6 +347,8 @@ void gh_fdt_prop_u32(struct gh_fdt *f, const char *name, __u32 v);
 void gh_fdt_prop_u64(struct gh_fdt *f, const char *name, __u64 v);
 void gh_fdt_prop_str(struct gh_fdt *f, const char *name, const char *s);
 void gh_fdt_prop_cells(struct gh_fdt *f, const char *name, const __u32 *c, int n);
+void gh_fdt_begin_vm_config(struct gh_fdt *f, const char *image_name,
+			    __u64 image_base, __u32 gic_phandle);
 /* Returns the total size, or -1 on overflow. */
 long gh_fdt_finish(struct gh_fdt *f);
 

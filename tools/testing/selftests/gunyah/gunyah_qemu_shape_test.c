@@ -288,22 +288,7 @@ static long qemu_write_dtb(void *buf, size_t size, bool lent)
 	gh_fdt_end_node(&f);
 
 	/* gunyah_arm_fdt_customize() */
-	gh_fdt_begin_node(&f, "gunyah-vm-config");
-	gh_fdt_prop_str(&f, "image-name", "qemu-vm");
-	gh_fdt_prop_str(&f, "os-type", "linux");
-	gh_fdt_begin_node(&f, "memory");
-	gh_fdt_prop_u32(&f, "#address-cells", 2);
-	gh_fdt_prop_u32(&f, "#size-cells", 2);
-	gh_fdt_prop_u64(&f, "base-address", QEMUVM_RAM_BASE);
-	gh_fdt_end_node(&f);
-	gh_fdt_begin_node(&f, "interrupts");
-	gh_fdt_prop_u32(&f, "config", PH_GIC);
-	gh_fdt_end_node(&f);
-	gh_fdt_begin_node(&f, "vcpus");
-	gh_fdt_prop_str(&f, "affinity", "proxy");
-	gh_fdt_end_node(&f);
-	gh_fdt_begin_node(&f, "vdevices");
-	gh_fdt_prop_str(&f, "generate", "/hypervisor");
+	gh_fdt_begin_vm_config(&f, "qemu-vm", QEMUVM_RAM_BASE, PH_GIC);
 	/* every shared slot but the one at the image's base: slot 1 */
 	if (lent) {
 		gh_fdt_begin_node(&f, "shm-1");
