@@ -263,12 +263,13 @@ static void catch_faults(void)
 	sigaction(SIGSEGV, &sa, NULL);
 }
 
-enum page_kind { PG_ZERO, PG_PATTERN, PG_OTHER, PG_FAULT };
+/* PG_TORN: every word zero or the pattern, both present (a refill cut short) */
+enum page_kind { PG_ZERO, PG_PATTERN, PG_TORN, PG_OTHER, PG_FAULT };
 
 /* @p is at offset @off of the memfd. */
 static enum page_kind page_kind(const __u64 *p, size_t off)
 {
-	bool zero = true, pattern = true;
+	bool zero = true, pattern = true, torn = true;
 	size_t i;
 
 	__atomic_store_n(&fault_armed, 1, __ATOMIC_SEQ_CST);
@@ -276,14 +277,16 @@ static enum page_kind page_kind(const __u64 *p, size_t off)
 		__atomic_store_n(&fault_armed, 0, __ATOMIC_SEQ_CST);
 		return PG_FAULT;
 	}
-	for (i = 0; i < PAGE / 8 && (zero || pattern); i++) {
+	for (i = 0; i < PAGE / 8 && (zero || pattern || torn); i++) {
 		__u64 v = __atomic_load_n(&p[i], __ATOMIC_RELAXED);
+		bool is_pattern = v == PATTERN(off + i * 8);
 
 		zero &= !v;
-		pattern &= v == PATTERN(off + i * 8);
+		pattern &= is_pattern;
+		torn &= !v || is_pattern;
 	}
 	__atomic_store_n(&fault_armed, 0, __ATOMIC_SEQ_CST);
-	return zero ? PG_ZERO : pattern ? PG_PATTERN : PG_OTHER;
+	return zero ? PG_ZERO : pattern ? PG_PATTERN : torn ? PG_TORN : PG_OTHER;
 }
 
 static void fill_pattern(void *mem, size_t off, size_t size)
@@ -319,6 +322,7 @@ struct slot {
 	int lending;			/* in LEND to the running VM */
 	int running;			/* vCPUs in GH_VCPU_RUN */
 	int in_vm;			/* between create and destroy */
+	int refilling;			/* region + 1 whose pattern is being rewritten */
 	/* totals over the slot's VMMs */
 	unsigned long vms, started, lends, reclaims, runs, exits;
 	unsigned long errors;
@@ -430,10 +434,14 @@ static void vmm_one_vm(struct vmm_ctx *c)
 	      big_first ? "before" : "after");
 	/* Regions lent before read zero now: the pattern again. */
 	for (r = 1; r < NR_REGIONS; r++) {
-		if (c->dirty[r])
+		if (c->dirty[r]) {
+			/* A kill in here leaves a page half zero, half pattern. */
+			__atomic_store_n(&s->refilling, r + 1, __ATOMIC_SEQ_CST);
 			fill_pattern(c->mem + region_off[r],
 				     c->mem_off + region_off[r],
 				     region_size[r]);
+			__atomic_store_n(&s->refilling, 0, __ATOMIC_SEQ_CST);
+		}
 		c->dirty[r] = lent[r];
 	}
 	memset(c->mem, 0, BOOT_SIZE);
@@ -555,6 +563,12 @@ static int check_slot(struct slot *s, char *mem, size_t mem_off,
 			case PG_PATTERN:
 				ks->pages_pattern++;
 				break;
+			case PG_TORN:
+				/* only where the dead VMM was refilling */
+				if (s->refilling != r + 1)
+					k = PG_OTHER;
+				ks->pages_other += k == PG_OTHER;
+				break;
 			case PG_OTHER:
 				ks->pages_other++;
 				break;
@@ -600,6 +614,7 @@ static pid_t spawn_vmm(struct vmm_ctx *c, __u64 *rs)
 	s->lending = 0;
 	s->running = 0;
 	s->in_vm = 0;
+	s->refilling = 0;
 	memset(c->dirty, 0, sizeof(c->dirty));
 	fill_pattern(c->mem, c->mem_off, SLOT_SIZE);
 	c->seed = gh_test_rnd_next(rs) | 1;
