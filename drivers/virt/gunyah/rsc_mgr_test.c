@@ -8,6 +8,7 @@
 #include <kunit/test.h>
 #include <linux/bitfield.h>
 #include <linux/gunyah.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -1757,6 +1758,152 @@ static void gunyah_vm_test_status_alone(struct kunit *test)
 	test_wait_call(test, call);
 }
 
+/* Tear down @ghvm, in RESET or never started: VM_DEALLOC_VMID is packet @i. */
+static void test_vm_put_dealloc(struct kunit *test, struct gunyah_vm *ghvm,
+				unsigned int i)
+{
+	struct test_call *call;
+
+	call = test_start_fn(test, test_do_vm_put, ghvm);
+	test_answer(test, i, 0x56000002, NULL, 0);
+	test_wait_call(test, call);
+}
+
+/*
+ * What a vCPU does with the VM's status (gunyah_vm_run_state()): run,
+ * report a failed start, wait while the VM exits, and report the exit only
+ * with the RM's VM_EXITED.
+ */
+static void gunyah_vm_test_run_state(struct kunit *test)
+{
+	struct gunyah_vm_exit_info info;
+	struct gunyah_vm *ghvm;
+
+	ghvm = test_vm_create(test, GUNYAH_RM_VM_STATUS_READY);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_run_state(ghvm, NULL),
+			GUNYAH_VM_RUN_START_FAILED);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_exit_state(ghvm, NULL),
+			GUNYAH_VM_EXIT_NONE);
+
+	spin_lock_irq(&ghvm->status_lock);
+	ghvm->vm_status = GUNYAH_RM_VM_STATUS_RUNNING;
+	spin_unlock_irq(&ghvm->status_lock);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_run_state(ghvm, NULL),
+			GUNYAH_VM_RUN_RUNNING);
+
+	test_inject_status(test, TEST_VMID, GUNYAH_RM_VM_STATUS_EXITED);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_run_state(ghvm, &info),
+			GUNYAH_VM_RUN_EXITING);
+
+	test_inject_exited(test, TEST_VMID, GUNYAH_RM_VM_EXIT_TYPE_PLATFORM_OFF,
+			   NULL, 0);
+	memset(&info, 0xff, sizeof(info));
+	KUNIT_EXPECT_EQ(test, gunyah_vm_run_state(ghvm, &info),
+			GUNYAH_VM_RUN_EXITED);
+	KUNIT_EXPECT_EQ(test, info.type, GUNYAH_RM_VM_EXIT_TYPE_PLATFORM_OFF);
+	KUNIT_EXPECT_EQ(test, info.reason_size, 0);
+
+	/* The RESET at teardown does not hide the exit */
+	test_inject_status(test, TEST_VMID, GUNYAH_RM_VM_STATUS_RESET);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_run_state(ghvm, &info),
+			GUNYAH_VM_RUN_EXITED);
+	KUNIT_EXPECT_EQ(test, info.type, GUNYAH_RM_VM_EXIT_TYPE_PLATFORM_OFF);
+
+	test_vm_put_dealloc(test, ghvm, 2);
+}
+
+/*
+ * A running VM whose status changes with no exit known (RESET here) is not
+ * reported as exited at once, with an exit type 0 nobody sent: it exits, and
+ * its VM_EXITED is what the vCPUs report.
+ */
+static void gunyah_vm_test_stopped_without_exit(struct kunit *test)
+{
+	struct gunyah_vm_exit_info info;
+	struct gunyah_vm *ghvm;
+
+	ghvm = test_vm_create(test, GUNYAH_RM_VM_STATUS_RUNNING);
+	test_inject_status(test, TEST_VMID, GUNYAH_RM_VM_STATUS_RESET);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_status(ghvm, NULL),
+			GUNYAH_RM_VM_STATUS_RESET);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_run_state(ghvm, &info),
+			GUNYAH_VM_RUN_EXITING);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_exit_state(ghvm, NULL),
+			GUNYAH_VM_EXIT_PENDING);
+	KUNIT_EXPECT_GT(test, gunyah_vm_exit_wait_left(ghvm), 0);
+
+	test_inject_exited(test, TEST_VMID,
+			   GUNYAH_RM_VM_EXIT_TYPE_FORCE_STOPPED, NULL, 0);
+	KUNIT_EXPECT_EQ(test, gunyah_vm_run_state(ghvm, &info),
+			GUNYAH_VM_RUN_EXITED);
+	KUNIT_EXPECT_EQ(test, info.type, GUNYAH_RM_VM_EXIT_TYPE_FORCE_STOPPED);
+
+	/* Reset already: no VM_RESET, straight to VM_DEALLOC_VMID */
+	test_vm_put_dealloc(test, ghvm, 2);
+}
+
+#define TEST_RUN_STATE_ROUNDS	200
+
+struct test_run_state_poller {
+	struct gunyah_vm *ghvm;
+	unsigned long polls;
+	unsigned long bad;	/* EXITED, but not with the RM's exit type */
+};
+
+static int test_run_state_poll(void *data)
+{
+	struct test_run_state_poller *p = data;
+	struct gunyah_vm_exit_info info;
+
+	while (!kthread_should_stop()) {
+		if (gunyah_vm_run_state(p->ghvm, &info) ==
+		    GUNYAH_VM_RUN_EXITED &&
+		    info.type != GUNYAH_RM_VM_EXIT_TYPE_PLATFORM_OFF)
+			p->bad++;
+		p->polls++;
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * A vCPU looking at the VM while the real RM's VM_STATUS(EXITED) and
+ * VM_EXITED arrive, round after round: it never sees an exit other than the
+ * one VM_EXITED brings (a status read apart from the exit state once gave
+ * an exit of type 0 when VM_STATUS(EXITED) came in between).
+ */
+static void gunyah_vm_test_run_state_race(struct kunit *test)
+{
+	struct test_run_state_poller p = {};
+	struct task_struct *poller;
+	struct gunyah_vm *ghvm;
+	unsigned int round;
+
+	ghvm = test_vm_create(test, GUNYAH_RM_VM_STATUS_RUNNING);
+	p.ghvm = ghvm;
+	poller = kthread_run(test_run_state_poll, &p, "gunyah-test-poll");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(poller));
+
+	for (round = 0; round < TEST_RUN_STATE_ROUNDS; round++) {
+		spin_lock_irq(&ghvm->status_lock);
+		ghvm->vm_status = GUNYAH_RM_VM_STATUS_RUNNING;
+		ghvm->exit_state = GUNYAH_VM_EXIT_NONE;
+		memset(&ghvm->exit_info, 0, sizeof(ghvm->exit_info));
+		spin_unlock_irq(&ghvm->status_lock);
+
+		test_inject_status(test, TEST_VMID, GUNYAH_RM_VM_STATUS_EXITED);
+		test_inject_exited(test, TEST_VMID,
+				   GUNYAH_RM_VM_EXIT_TYPE_PLATFORM_OFF, NULL, 0);
+	}
+
+	kthread_stop(poller);
+	KUNIT_EXPECT_GT(test, p.polls, 0);
+	KUNIT_EXPECT_EQ(test, p.bad, 0);
+
+	test_inject_status(test, TEST_VMID, GUNYAH_RM_VM_STATUS_RESET);
+	test_vm_put_dealloc(test, ghvm, 2);
+}
+
 static bool test_vm_deferred(struct gunyah_rm *rm, struct gunyah_vm *ghvm)
 {
 	struct gunyah_vm *other;
@@ -1886,6 +2033,9 @@ static struct kunit_case gunyah_vm_lifecycle_test_cases[] = {
 	KUNIT_CASE(gunyah_vm_test_status_then_exited),
 	KUNIT_CASE(gunyah_vm_test_exited_alone),
 	KUNIT_CASE(gunyah_vm_test_status_alone),
+	KUNIT_CASE(gunyah_vm_test_run_state),
+	KUNIT_CASE(gunyah_vm_test_stopped_without_exit),
+	KUNIT_CASE(gunyah_vm_test_run_state_race),
 	KUNIT_CASE(gunyah_vm_test_late_reset),
 	KUNIT_CASE(gunyah_vm_test_late_reset_rm_gone),
 	{}

@@ -145,36 +145,28 @@ static int gunyah_vcpu_wait_exit(struct gunyah_vcpu *vcpu)
 static int gunyah_vcpu_check_vm_status(struct gunyah_vcpu *vcpu)
 {
 	struct gunyah_vm_exit_info info;
-	enum gunyah_vm_exit_state exit;
 	int ret;
 
-	exit = gunyah_vm_exit_state(vcpu->ghvm, &info);
-	if (exit == GUNYAH_VM_EXIT_PENDING) {
-		ret = gunyah_vcpu_wait_exit(vcpu);
-		if (ret)
-			return ret;
-		exit = gunyah_vm_exit_state(vcpu->ghvm, &info);
-	}
-	if (exit == GUNYAH_VM_EXIT_DONE) {
-		gunyah_vcpu_exit_status(vcpu, GUNYAH_VM_STATUS_EXITED, &info);
-		return 1;
-	}
-
-	switch (gunyah_vm_status(vcpu->ghvm, NULL)) {
-	case GUNYAH_RM_VM_STATUS_RUNNING:
-		return 0;
-	case GUNYAH_RM_VM_STATUS_LOAD:
-	case GUNYAH_RM_VM_STATUS_AUTH:
-	case GUNYAH_RM_VM_STATUS_INIT:
-	case GUNYAH_RM_VM_STATUS_READY:
-	case GUNYAH_RM_VM_STATUS_INIT_FAILED:
-		gunyah_vcpu_exit_status(vcpu, GUNYAH_VM_STATUS_LOAD_FAILED,
-					NULL);
-		return 1;
-	default:
-		/* Not running and no exit known: nothing to add. */
-		gunyah_vcpu_exit_status(vcpu, GUNYAH_VM_STATUS_EXITED, &info);
-		return 1;
+	for (;;) {
+		switch (gunyah_vm_run_state(vcpu->ghvm, &info)) {
+		case GUNYAH_VM_RUN_RUNNING:
+			return 0;
+		case GUNYAH_VM_RUN_EXITED:
+			gunyah_vcpu_exit_status(vcpu, GUNYAH_VM_STATUS_EXITED,
+						&info);
+			return 1;
+		case GUNYAH_VM_RUN_START_FAILED:
+			gunyah_vcpu_exit_status(vcpu,
+						GUNYAH_VM_STATUS_LOAD_FAILED,
+						NULL);
+			return 1;
+		default:
+			/* Exiting: afterwards the exit is known. */
+			ret = gunyah_vcpu_wait_exit(vcpu);
+			if (ret)
+				return ret;
+			break;
+		}
 	}
 }
 

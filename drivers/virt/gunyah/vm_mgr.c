@@ -255,6 +255,62 @@ void gunyah_vm_exit_pending(struct gunyah_vm *ghvm, const char *cause)
 }
 
 /**
+ * gunyah_vm_run_state() - What a vCPU of the started VM must do now
+ * @ghvm: The VM, past gunyah_vm_ensure_started().
+ * @info: Filled with the RM's exit information in GUNYAH_VM_RUN_EXITED.
+ *
+ * The VM's status and its exit state are read together: read one after the
+ * other, a VM_STATUS(EXITED) landing in between looked like a VM that had
+ * stopped without any exit pending, and an exit without VM_EXITED (type 0)
+ * was reported. A VM that is not running and whose exit is not known (a
+ * RESET with no exit before it) is exiting from now on: its VM_EXITED is
+ * awaited, as for any exit, within exit_timeout_ms. No exit is made up.
+ *
+ * Return: &enum gunyah_vm_run_state.
+ */
+enum gunyah_vm_run_state gunyah_vm_run_state(struct gunyah_vm *ghvm,
+					     struct gunyah_vm_exit_info *info)
+{
+	enum gunyah_vm_run_state state;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ghvm->status_lock, flags);
+	switch (ghvm->exit_state) {
+	case GUNYAH_VM_EXIT_DONE:
+		state = GUNYAH_VM_RUN_EXITED;
+		if (info)
+			*info = ghvm->exit_info;
+		break;
+	case GUNYAH_VM_EXIT_PENDING:
+		state = GUNYAH_VM_RUN_EXITING;
+		break;
+	default:
+		switch (ghvm->vm_status) {
+		case GUNYAH_RM_VM_STATUS_RUNNING:
+			state = GUNYAH_VM_RUN_RUNNING;
+			break;
+		case GUNYAH_RM_VM_STATUS_LOAD:
+		case GUNYAH_RM_VM_STATUS_AUTH:
+		case GUNYAH_RM_VM_STATUS_INIT:
+		case GUNYAH_RM_VM_STATUS_READY:
+		case GUNYAH_RM_VM_STATUS_INIT_FAILED:
+			state = GUNYAH_VM_RUN_START_FAILED;
+			break;
+		default:
+			__gunyah_vm_exit_pending(ghvm,
+						 "the VM stopped running without an exit from the RM");
+			state = GUNYAH_VM_RUN_EXITING;
+			break;
+		}
+		break;
+	}
+	spin_unlock_irqrestore(&ghvm->status_lock, flags);
+
+	return state;
+}
+EXPORT_SYMBOL_IF_KUNIT(gunyah_vm_run_state);
+
+/**
  * gunyah_vm_exit_wait_left() - How much longer to wait for VM_EXITED
  * @ghvm: The VM, exiting.
  *

@@ -147,6 +147,20 @@ enum gunyah_vm_exit_state {
 };
 
 /**
+ * enum gunyah_vm_run_state - What the vCPUs of a started VM do
+ * @GUNYAH_VM_RUN_RUNNING: Run: call vcpu_run.
+ * @GUNYAH_VM_RUN_EXITING: Wait for the RM's VM_EXITED (bounded).
+ * @GUNYAH_VM_RUN_EXITED: Report the exit, with the RM's exit information.
+ * @GUNYAH_VM_RUN_START_FAILED: Report that the VM failed to start.
+ */
+enum gunyah_vm_run_state {
+	GUNYAH_VM_RUN_RUNNING,
+	GUNYAH_VM_RUN_EXITING,
+	GUNYAH_VM_RUN_EXITED,
+	GUNYAH_VM_RUN_START_FAILED,
+};
+
+/**
  * struct gunyah_vm - A VM created through /dev/gunyah
  * @kref: References: the VM file and the vCPU files.
  * @rm: The Resource Manager connection the VM was created with.
@@ -224,6 +238,8 @@ enum gunyah_rm_vm_status gunyah_vm_status(struct gunyah_vm *ghvm,
 enum gunyah_vm_exit_state gunyah_vm_exit_state(struct gunyah_vm *ghvm,
 					       struct gunyah_vm_exit_info *info);
 void gunyah_vm_exit_pending(struct gunyah_vm *ghvm, const char *cause);
+enum gunyah_vm_run_state gunyah_vm_run_state(struct gunyah_vm *ghvm,
+					     struct gunyah_vm_exit_info *info);
 long gunyah_vm_exit_wait_left(struct gunyah_vm *ghvm);
 void gunyah_vm_exit_timeout(struct gunyah_vm *ghvm);
 
