@@ -34,14 +34,6 @@
 #define MEM_PAGES	16
 #define GUEST_BASE	0x80000000ULL
 
-static long read_counter(const char *name)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), GH_TEST_SYSFS "%s", name);
-	return gh_test_read_long(path);
-}
-
 FIXTURE(vm) {
 	int dev;
 	int vm;
@@ -60,8 +52,8 @@ FIXTURE_SETUP(vm)
 		SKIP(return, GUNYAH_DEV " not present: not running on Gunyah");
 	ASSERT_GE(self->dev, 0) TH_LOG("open " GUNYAH_DEV ": %s", strerror(errno));
 
-	self->pinned = read_counter("pinned_pages");
-	self->vms = read_counter("vms");
+	self->pinned = gh_test_read_counter("pinned_pages");
+	self->vms = gh_test_read_counter("vms");
 	ASSERT_GE(self->pinned, 0) TH_LOG("no " GH_TEST_SYSFS "pinned_pages");
 	ASSERT_GE(self->vms, 0);
 
@@ -83,9 +75,9 @@ FIXTURE_TEARDOWN(vm)
 		munmap(self->mem, 2 * self->mem_size);
 	if (self->dev >= 0) {
 		/* Everything is back: no pinned page, no VM left behind */
-		EXPECT_EQ(read_counter("pinned_pages"), self->pinned);
-		EXPECT_EQ(read_counter("vms"), self->vms);
-		EXPECT_EQ(read_counter("leaked_pages"), 0);
+		EXPECT_EQ(gh_test_read_counter("pinned_pages"), self->pinned);
+		EXPECT_EQ(gh_test_read_counter("vms"), self->vms);
+		EXPECT_EQ(gh_test_read_counter("leaked_pages"), 0);
 		close(self->dev);
 	}
 }
@@ -139,7 +131,7 @@ static int set_boot(int vm, __u32 reg, __u64 value)
 
 static long pinned_now(void)
 {
-	return read_counter("pinned_pages");
+	return gh_test_read_counter("pinned_pages");
 }
 
 #define EXPECT_ERRNO(call, err) do {					\
@@ -185,7 +177,7 @@ TEST_F(vm, mem_unmapped)
 	ASSERT_EQ(munmap(m, self->mem_size), 0);
 	EXPECT_ERRNO(add_mem(self->vm, GH_VM_SET_USER_MEM_REGION, 0, RWX,
 			     GUEST_BASE, self->mem_size, m), EFAULT);
-	EXPECT_EQ(read_counter("pinned_pages"), self->pinned);
+	EXPECT_EQ(gh_test_read_counter("pinned_pages"), self->pinned);
 	/* The teardown unmaps the whole range again: harmless */
 }
 
@@ -197,7 +189,7 @@ TEST_F(vm, mem_overlap_and_labels)
 
 	ASSERT_EQ(add_mem(self->vm, GH_VM_SET_USER_MEM_REGION, 1, RWX,
 			  GUEST_BASE, half, m), 0);
-	EXPECT_EQ(read_counter("pinned_pages"), self->pinned + MEM_PAGES / 2);
+	EXPECT_EQ(gh_test_read_counter("pinned_pages"), self->pinned + MEM_PAGES / 2);
 
 	/* Same label, elsewhere */
 	EXPECT_ERRNO(add_mem(self->vm, GH_VM_ANDROID_LEND_USER_MEM, 1, RWX,
@@ -214,7 +206,7 @@ TEST_F(vm, mem_overlap_and_labels)
 	EXPECT_EQ(add_mem(self->vm, GH_VM_ANDROID_LEND_USER_MEM, 2,
 			  GH_MEM_ALLOW_READ, GUEST_BASE + half, half, m + half),
 		  0);
-	EXPECT_EQ(read_counter("pinned_pages"), self->pinned + MEM_PAGES);
+	EXPECT_EQ(gh_test_read_counter("pinned_pages"), self->pinned + MEM_PAGES);
 }
 
 /* GH_VM_RECLAIM_REGION before start gives the pages back */
@@ -234,7 +226,7 @@ TEST_F(vm, reclaim_region)
 	EXPECT_ERRNO(ioctl(self->vm, GH_VM_RECLAIM_REGION, &range), EINVAL);
 	range.guest_phys_addr -= 1;
 	EXPECT_EQ(ioctl(self->vm, GH_VM_RECLAIM_REGION, &range), 0);
-	EXPECT_EQ(read_counter("pinned_pages"), self->pinned);
+	EXPECT_EQ(gh_test_read_counter("pinned_pages"), self->pinned);
 	EXPECT_ERRNO(ioctl(self->vm, GH_VM_RECLAIM_REGION, &range), EINVAL);
 	/* The label and range are free again */
 	EXPECT_EQ(add_mem(self->vm, GH_VM_SET_USER_MEM_REGION, 0, RWX,
@@ -384,14 +376,14 @@ TEST_F(vm, close_order)
 	/* VM first: the vCPUs keep it alive */
 	ASSERT_EQ(close(self->vm), 0);
 	self->vm = -1;
-	EXPECT_EQ(read_counter("vms"), self->vms + 1);
+	EXPECT_EQ(gh_test_read_counter("vms"), self->vms + 1);
 	EXPECT_EQ(close(v1), 0);
 	EXPECT_EQ(close(v0), 0);
-	EXPECT_EQ(read_counter("vms"), self->vms + 1);	/* the mapping */
+	EXPECT_EQ(gh_test_read_counter("vms"), self->vms + 1);	/* the mapping */
 	run->immediate_exit = 1;
 	munmap(run, self->page);
-	EXPECT_EQ(read_counter("vms"), self->vms);
-	EXPECT_EQ(read_counter("pinned_pages"), self->pinned);
+	EXPECT_EQ(gh_test_read_counter("vms"), self->vms);
+	EXPECT_EQ(gh_test_read_counter("pinned_pages"), self->pinned);
 
 	/* vCPU first */
 	vm = ioctl(self->dev, GH_CREATE_VM, 0);
@@ -424,8 +416,8 @@ TEST_F(vm, vmm_killed)
 	ASSERT_EQ(waitpid(pid, &status, 0), pid);
 	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("child failed: %d",
 						WEXITSTATUS(status));
-	EXPECT_EQ(read_counter("pinned_pages"), self->pinned);
-	EXPECT_EQ(read_counter("vms"), self->vms + 1);	/* ours */
+	EXPECT_EQ(gh_test_read_counter("pinned_pages"), self->pinned);
+	EXPECT_EQ(gh_test_read_counter("vms"), self->vms + 1);	/* ours */
 }
 
 static int irqfd_fn(int vm, unsigned long cmd, __u32 fd, __u32 label,
@@ -631,8 +623,8 @@ FIXTURE_SETUP(started)
 
 	if (access(GUNYAH_DEV, F_OK))
 		SKIP(return, GUNYAH_DEV " not present: not running on Gunyah");
-	self->pinned = read_counter("pinned_pages");
-	self->vms = read_counter("vms");
+	self->pinned = gh_test_read_counter("pinned_pages");
+	self->vms = gh_test_read_counter("vms");
 	ASSERT_GE(self->pinned, 0);
 
 	ret = gh_vm_boot(&self->vm, NULL, spin_image, sizeof(spin_image),
@@ -649,9 +641,9 @@ FIXTURE_TEARDOWN(started)
 	gh_vm_destroy(&self->vm);
 	gh_vm_free_mem(&self->vm);
 	/* Stopped, reset, reclaimed, unpinned, VMID freed */
-	EXPECT_EQ(read_counter("pinned_pages"), self->pinned);
-	EXPECT_EQ(read_counter("vms"), self->vms);
-	EXPECT_EQ(read_counter("leaked_pages"), 0);
+	EXPECT_EQ(gh_test_read_counter("pinned_pages"), self->pinned);
+	EXPECT_EQ(gh_test_read_counter("vms"), self->vms);
+	EXPECT_EQ(gh_test_read_counter("leaked_pages"), 0);
 }
 
 /* Start is idempotent; the configuration is closed once started */
@@ -699,7 +691,7 @@ TEST_F(started, run_interrupted)
 /* A VMM killed while its vCPU runs leaks nothing */
 TEST(vmm_killed_mid_run)
 {
-	long pinned = read_counter("pinned_pages"), vms = read_counter("vms");
+	long pinned = gh_test_read_counter("pinned_pages"), vms = gh_test_read_counter("vms");
 	int status, pipefd[2];
 	char c;
 	pid_t pid;
@@ -724,13 +716,13 @@ TEST(vmm_killed_mid_run)
 	close(pipefd[1]);
 	ASSERT_EQ(read(pipefd[0], &c, 1), 1) TH_LOG("the child failed to boot");
 	usleep(200000);
-	EXPECT_GT(read_counter("pinned_pages"), pinned);
+	EXPECT_GT(gh_test_read_counter("pinned_pages"), pinned);
 	kill(pid, SIGKILL);
 	ASSERT_EQ(waitpid(pid, &status, 0), pid);
 	EXPECT_TRUE(WIFSIGNALED(status));
-	EXPECT_EQ(read_counter("pinned_pages"), pinned);
-	EXPECT_EQ(read_counter("vms"), vms);
-	EXPECT_EQ(read_counter("leaked_pages"), 0);
+	EXPECT_EQ(gh_test_read_counter("pinned_pages"), pinned);
+	EXPECT_EQ(gh_test_read_counter("vms"), vms);
+	EXPECT_EQ(gh_test_read_counter("leaked_pages"), 0);
 	close(pipefd[0]);
 }
 
@@ -741,7 +733,7 @@ TEST(vmm_killed_mid_run)
  */
 TEST(irqfd_without_doorbell)
 {
-	long pinned = read_counter("pinned_pages"), vms = read_counter("vms");
+	long pinned = gh_test_read_counter("pinned_pages"), vms = gh_test_read_counter("vms");
 	struct gh_vm vm = { 0 };
 	int efd;
 
@@ -766,9 +758,9 @@ TEST(irqfd_without_doorbell)
 	close(efd);
 	gh_vm_destroy(&vm);
 	gh_vm_free_mem(&vm);
-	EXPECT_EQ(read_counter("pinned_pages"), pinned);
-	EXPECT_EQ(read_counter("vms"), vms);
-	EXPECT_EQ(read_counter("leaked_pages"), 0);
+	EXPECT_EQ(gh_test_read_counter("pinned_pages"), pinned);
+	EXPECT_EQ(gh_test_read_counter("vms"), vms);
+	EXPECT_EQ(gh_test_read_counter("leaked_pages"), 0);
 }
 
 struct signaller {
@@ -810,7 +802,7 @@ static unsigned long signals_sent(struct signaller *sig)
  */
 TEST(irqfd_with_doorbell)
 {
-	long pinned = read_counter("pinned_pages"), vms = read_counter("vms");
+	long pinned = gh_test_read_counter("pinned_pages"), vms = gh_test_read_counter("vms");
 	struct signaller sig = { 0 };
 	unsigned long first, during;
 	struct gh_vm vm = { 0 };
@@ -878,9 +870,9 @@ TEST(irqfd_with_doorbell)
 	close(efd);
 	gh_vm_destroy(&vm);
 	gh_vm_free_mem(&vm);
-	EXPECT_EQ(read_counter("pinned_pages"), pinned);
-	EXPECT_EQ(read_counter("vms"), vms);
-	EXPECT_EQ(read_counter("leaked_pages"), 0);
+	EXPECT_EQ(gh_test_read_counter("pinned_pages"), pinned);
+	EXPECT_EQ(gh_test_read_counter("vms"), vms);
+	EXPECT_EQ(gh_test_read_counter("leaked_pages"), 0);
 }
 
 TEST_HARNESS_MAIN

@@ -141,6 +141,15 @@ static inline long gh_test_read_long(const char *path)
 	return strtol(buf, NULL, 0);
 }
 
+/* One of the driver's counters in GH_TEST_SYSFS; -1 when absent. */
+static inline long gh_test_read_counter(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), GH_TEST_SYSFS "%s", name);
+	return gh_test_read_long(path);
+}
+
 /* "key: value" or "key value" lines of @path: the value of @key, or -1. */
 static inline long gh_test_read_keyed(const char *path, const char *key)
 {

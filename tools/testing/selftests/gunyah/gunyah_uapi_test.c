@@ -620,14 +620,6 @@ TEST(v14_reads_driver_layout)
 	EXPECT_EQ(drv_io.flags, GUNYAH_IOEVENTFD_FLAGS_DATAMATCH);
 }
 
-static long read_counter(const char *name)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), GH_TEST_SYSFS "%s", name);
-	return gh_test_read_long(path);
-}
-
 FIXTURE(dev) {
 	int dev;
 	int vm;
@@ -646,7 +638,7 @@ FIXTURE_SETUP(dev)
 		SKIP(return, GUNYAH_DEV " not present: not running on Gunyah");
 	ASSERT_GE(self->dev, 0) TH_LOG("open " GUNYAH_DEV ": %s", strerror(errno));
 
-	self->pinned = read_counter("pinned_pages");
+	self->pinned = gh_test_read_counter("pinned_pages");
 	ASSERT_GE(self->pinned, 0) TH_LOG("no " GH_TEST_SYSFS "pinned_pages");
 	self->page = sysconf(_SC_PAGESIZE);
 	self->mem_size = MEM_PAGES * self->page;
@@ -662,7 +654,7 @@ FIXTURE_TEARDOWN(dev)
 	if (self->mem != MAP_FAILED)
 		munmap(self->mem, self->mem_size);
 	if (self->dev >= 0) {
-		EXPECT_EQ(read_counter("pinned_pages"), self->pinned);
+		EXPECT_EQ(gh_test_read_counter("pinned_pages"), self->pinned);
 		close(self->dev);
 	}
 }
@@ -694,7 +686,7 @@ TEST_F(dev, v14_client)
 	EXPECT_EQ(region.flags, 7);
 	ASSERT_EQ(ioctl(self->vm, GH_VM_SET_USER_MEM_REGION, &region), 0)
 		TH_LOG("GH_VM_SET_USER_MEM_REGION: %s", strerror(errno));
-	EXPECT_EQ(read_counter("pinned_pages"), self->pinned + MEM_PAGES / 2);
+	EXPECT_EQ(gh_test_read_counter("pinned_pages"), self->pinned + MEM_PAGES / 2);
 	v14_fill_region(&region, 0, GUEST_BASE + half, (char *)self->mem + half,
 			half, 1);
 	EXPECT_ERRNO(ioctl(self->vm, GH_VM_ANDROID_LEND_USER_MEM, &region),
@@ -710,7 +702,7 @@ TEST_F(dev, v14_client)
 	region.userspace_addr -= 1;
 	EXPECT_EQ(ioctl(self->vm, GH_VM_ANDROID_LEND_USER_MEM, &region), 0)
 		TH_LOG("GH_VM_ANDROID_LEND_USER_MEM: %s", strerror(errno));
-	EXPECT_EQ(read_counter("pinned_pages"), self->pinned + MEM_PAGES);
+	EXPECT_EQ(gh_test_read_counter("pinned_pages"), self->pinned + MEM_PAGES);
 
 	EXPECT_ERRNO(ioctl(self->vm, GH_VM_SET_DTB_CONFIG, &dtb), EINVAL);
 	dtb.size = self->page;
@@ -787,7 +779,7 @@ TEST_F(dev, android_client)
 			    (char *)self->mem + half, half);
 	EXPECT_EQ(ioctl(self->vm, GH_VM_SET_USER_MEM_REGION, &region), 0)
 		TH_LOG("GH_VM_SET_USER_MEM_REGION: %s", strerror(errno));
-	EXPECT_EQ(read_counter("pinned_pages"), self->pinned + MEM_PAGES);
+	EXPECT_EQ(gh_test_read_counter("pinned_pages"), self->pinned + MEM_PAGES);
 
 	dtb.guest_phys_addr = GUEST_BASE;
 	dtb.size = self->page;
@@ -803,7 +795,7 @@ TEST_F(dev, android_client)
 	range.size = half;
 	EXPECT_EQ(ioctl(self->vm, GH_VM_RECLAIM_REGION, &range), 0)
 		TH_LOG("GH_VM_RECLAIM_REGION: %s", strerror(errno));
-	EXPECT_EQ(read_counter("pinned_pages"), self->pinned + MEM_PAGES / 2);
+	EXPECT_EQ(gh_test_read_counter("pinned_pages"), self->pinned + MEM_PAGES / 2);
 }
 
 /* A v17 client (gunyah-test-vmm): GUNYAH_* names only */
