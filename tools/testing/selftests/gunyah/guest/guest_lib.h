@@ -109,6 +109,7 @@ static inline void puthex(u64 v)
 
 void psci_system_off(void) __attribute__((noreturn));
 void psci_cpu_off(void) __attribute__((noreturn));
+u64 start_secondaries(volatile u64 *alive);
 extern char secondary_entry[];
 
 #endif /* GUNYAH_GUEST_LIB_H */

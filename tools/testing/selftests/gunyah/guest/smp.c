@@ -16,25 +16,12 @@ void secondary_main(u64 idx)
 
 void guest_main(u64 dtb)
 {
-	u64 i, started = 0, seen, deadline;
-	s64 ret;
+	u64 up;
 
-	for (i = 1; i < GUEST_MAX_CPUS; i++) {
-		ret = hvc(PSCI_CPU_ON_64, i, (u64)secondary_entry, i);
-		w64(TESTDEV(TESTDEV_CPU_ON), (i << 32) | (u32)ret);
-		if (ret)
-			break;
-		started++;
-	}
-	deadline = read_cntvct() + 10 * read_cntfrq();
-	do {
-		seen = 0;
-		for (i = 1; i <= started; i++)
-			seen += alive[i];
-	} while (seen < started && read_cntvct() < deadline);
+	up = start_secondaries(alive);
 	puts_uart("smp: ");
-	putc_uart('0' + seen + 1);
+	putc_uart('0' + up);
 	puts_uart(" vCPUs up\n");
-	w64(TESTDEV(TESTDEV_CPU_COUNT), seen + 1);
+	w64(TESTDEV(TESTDEV_CPU_COUNT), up);
 	w64(TESTDEV(TESTDEV_DONE), TESTDEV_DONE_MAGIC);
 }

@@ -33,23 +33,10 @@ void secondary_main(u64 idx)
 
 void guest_main(u64 dtb)
 {
-	u64 i, started = 0, seen, deadline;
-	s64 ret;
+	u64 up;
 
-	for (i = 1; i < GUEST_MAX_CPUS; i++) {
-		ret = hvc(PSCI_CPU_ON_64, i, (u64)secondary_entry, i);
-		w64(TESTDEV(TESTDEV_CPU_ON), (i << 32) | (u32)ret);
-		if (ret)
-			break;
-		started++;
-	}
-	deadline = read_cntvct() + 10 * read_cntfrq();
-	do {
-		seen = 0;
-		for (i = 1; i <= started; i++)
-			seen += alive[i];
-	} while (seen < started && read_cntvct() < deadline);
-	w64(TESTDEV(TESTDEV_CPU_COUNT), seen + 1);
+	up = start_secondaries(alive);
+	w64(TESTDEV(TESTDEV_CPU_COUNT), up);
 	/* the others are well into their loops: power off under them */
 	delay_us(20000);
 	puts_uart("stop: PSCI SYSTEM_OFF with all vCPUs running\n");
